@@ -1,0 +1,135 @@
+//! Stage 4: emit the files of one service crate from the IR.
+//!
+//! Rust goes `quote!` → `syn::File` → `prettyplease`; `Cargo.toml` and `README.md` come from the
+//! handlebars templates in `templates/`. Nothing here touches the file system.
+
+mod crate_files;
+mod operations;
+pub mod rust;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Kind, Service};
+use rust::{file, format, inner_docs};
+
+/// Generated files are split so that none grows past this many lines (the limit is 3,000).
+pub const MAX_FILE_LINES: usize = 2_500;
+
+/// One file of a generated crate, its path relative to the crate's directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// How generated crates depend on the runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuntimeDep {
+    /// A path, relative to the generated crate's directory.
+    Path(String),
+    /// A crates.io version requirement.
+    Version(String),
+    /// A git repository, with an optional branch, tag or rev (`rev=abc`, `tag=v1`, `branch=main`).
+    Git { url: String, reference: Option<String> },
+}
+
+/// Emitter options.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub runtime: RuntimeDep,
+    /// The version of generated crates (and of the runtime they were generated against).
+    pub version: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { runtime: RuntimeDep::Path("../../runtime".into()), version: env!("CARGO_PKG_VERSION").into() }
+    }
+}
+
+/// Emits every file of the service's crate.
+pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, String> {
+    let mut files = Vec::new();
+
+    let mut shape_chunks = Vec::new();
+    for shape in svc.shapes.iter().filter(|s| s.used && !matches!(s.kind, Kind::Prim(_))) {
+        shape_chunks.push((shape.module.clone(), format(types::shape_items(svc, shape))?));
+    }
+    let header = quote! {
+        use super::*;
+        use tucuxi::codegen as rt;
+    };
+    let docs = "Every structure, union and enum of the service, with the schemas the runtime codecs walk.";
+    files.extend(modules("src/types", docs, header, shape_chunks)?);
+
+    let mut op_chunks = Vec::new();
+    for op in &svc.operations {
+        let module = op.static_name.chars().next().unwrap_or('o').to_ascii_lowercase().to_string();
+        op_chunks.push((module, format(operations::operation_items(svc, op))?));
+    }
+    let header = quote! {
+        use crate::types as t;
+        use tucuxi::codegen as rt;
+    };
+    let docs = "The static description of every operation: HTTP binding, input, output, errors and traits.";
+    files.extend(modules("src/operations", docs, header, op_chunks)?);
+
+    files.push(GeneratedFile { path: "src/lib.rs".into(), contents: file(&format(crate_files::lib_rs(svc))?) });
+    files.push(crate_files::cargo_toml(svc, options)?);
+    files.push(crate_files::readme(svc, options)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Packs formatted chunks into submodules of `dir` by module name, splitting a module into
+/// numbered parts (`d`, `d2`, ...) when it would pass [`MAX_FILE_LINES`], and writes the
+/// `mod.rs` that re-exports them all.
+fn modules(dir: &str, docs: &str, header: TokenStream, chunks: Vec<(String, String)>) -> Result<Vec<GeneratedFile>, String> {
+    let header = format(header)?;
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (module, chunk) in chunks {
+        match groups.iter_mut().find(|(m, _)| *m == module) {
+            Some((_, list)) => list.push(chunk),
+            None => groups.push((module, vec![chunk])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut files = Vec::new();
+    let mut names = Vec::new();
+    for (module, chunks) in groups {
+        let mut part = 1;
+        let mut body = String::new();
+        let mut lines = 0;
+        let mut flush = |body: &mut String, part: &mut usize, files: &mut Vec<GeneratedFile>| {
+            let name = if *part == 1 { module.clone() } else { format!("{module}{part}") };
+            files.push(GeneratedFile { path: format!("{dir}/{name}.rs"), contents: file(&format!("{header}\n{body}")) });
+            names.push(name);
+            body.clear();
+            *part += 1;
+        };
+        for chunk in chunks {
+            let n = chunk.lines().count();
+            if lines > 0 && lines + n > MAX_FILE_LINES {
+                flush(&mut body, &mut part, &mut files);
+                lines = 0;
+            }
+            body.push_str(&chunk);
+            lines += n;
+        }
+        if !body.is_empty() {
+            flush(&mut body, &mut part, &mut files);
+        }
+    }
+    let mods = names.iter().map(|n| rust::ident(n));
+    let mods2 = mods.clone();
+    let docs = inner_docs(docs);
+    let mod_rs = quote! {
+        #docs
+        #(mod #mods;)*
+        #(pub use #mods2::*;)*
+    };
+    files.push(GeneratedFile { path: format!("{dir}/mod.rs"), contents: file(&format(mod_rs)?) });
+    Ok(files)
+}

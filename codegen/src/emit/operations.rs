@@ -1,0 +1,115 @@
+//! One static `Operation` per operation: the HTTP binding and every trait the runtime needs.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::{deprecated, docs, ident};
+use super::types::namespace;
+use crate::ir::*;
+
+fn schema_ref(svc: &Service, id: Option<ShapeId>) -> TokenStream {
+    match id {
+        Some(id) => {
+            let name = ident(&svc.shapes[id].static_name);
+            quote!(&t::#name)
+        }
+        None => quote!(&rt::UNIT),
+    }
+}
+
+/// The items of one operation.
+pub fn operation_items(svc: &Service, op: &Operation) -> TokenStream {
+    let doc = docs(&op.docs);
+    let dep = deprecated(&op.deprecated);
+    let name = ident(&op.static_name);
+    let wire = &op.wire_name;
+    let method = &op.http_method;
+    let uri = &op.uri;
+    let input = schema_ref(svc, op.input);
+    let output = schema_ref(svc, op.output);
+    let mut e = quote!(rt::Operation::new(#wire, #method, #uri, #input, #output));
+    if !op.errors.is_empty() {
+        let errors = op.errors.iter().map(|&id| schema_ref(svc, Some(id)));
+        e = quote!(#e.errors(&[#(#errors),*]));
+    }
+    if let Some(code) = op.response_code {
+        e = quote!(#e.status(#code));
+    }
+    if let Some(prefix) = &op.host_prefix {
+        e = quote!(#e.host_prefix(#prefix));
+    }
+    if !op.auth.is_empty() {
+        let auth = &op.auth;
+        e = quote!(#e.auth(&[#(#auth),*]));
+    }
+    if let Some(auth_type) = &op.auth_type {
+        e = quote!(#e.auth_type(#auth_type));
+    }
+    let mut flags = Vec::new();
+    for (on, flag) in [
+        (op.unsigned_payload, "UNSIGNED_PAYLOAD"),
+        (op.checksum_required, "CHECKSUM_REQUIRED"),
+        (op.idempotent, "IDEMPOTENT"),
+        (op.readonly, "READONLY"),
+        (op.deprecated.is_some(), "DEPRECATED"),
+        (op.endpoint_discovery == Some(true), "ENDPOINT_DISCOVERY_REQUIRED"),
+        (op.endpoint_discovery.is_some(), "ENDPOINT_DISCOVERY"),
+        (op.endpoint_operation, "ENDPOINT_OPERATION"),
+    ] {
+        if on {
+            flags.push(ident(flag));
+        }
+    }
+    if !flags.is_empty() {
+        e = quote!(#e.flags(#(rt::#flags)|*));
+    }
+    if let Some(c) = &op.checksum {
+        let opt = |v: &Option<String>| match v {
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
+        };
+        let algorithm = opt(&c.request_algorithm_member);
+        let required = c.request_checksum_required;
+        let validation = opt(&c.request_validation_mode_member);
+        let algorithms = &c.response_algorithms;
+        e = quote!(#e.checksum(&rt::HttpChecksum {
+            request_algorithm_member: #algorithm,
+            request_checksum_required: #required,
+            request_validation_mode_member: #validation,
+            response_algorithms: &[#(#algorithms),*],
+        }));
+    }
+    if !op.compression.is_empty() {
+        let encodings = &op.compression;
+        e = quote!(#e.compression(&[#(#encodings),*]));
+    }
+    if !op.static_context_params.is_empty() {
+        let params = op.static_context_params.iter().map(|(name, value)| match value {
+            ParamValue::Bool(b) => quote!((#name, rt::ParamValue::Bool(#b))),
+            ParamValue::Str(s) => quote!((#name, rt::ParamValue::Str(#s))),
+        });
+        e = quote!(#e.static_params(&[#(#params),*]));
+    }
+    if !op.operation_context_params.is_empty() {
+        let params = op.operation_context_params.iter().map(|(name, path)| quote!((#name, #path)));
+        e = quote!(#e.op_params(&[#(#params),*]));
+    }
+    if let Some(name) = &op.input_location_name {
+        let ns = match &op.input_xml_namespace {
+            Some(ns) => {
+                let ns = namespace(ns);
+                quote!(Some(#ns))
+            }
+            None => quote!(None),
+        };
+        e = quote!(#e.input_xml(#name, #ns));
+    }
+    if let Some(wrapper) = &op.result_wrapper {
+        e = quote!(#e.result_wrapper(#wrapper));
+    }
+    quote! {
+        #doc
+        #dep
+        pub static #name: rt::Operation = #e;
+    }
+}

@@ -1,0 +1,343 @@
+//! Types and their schemas: one struct, union or enum per shape, a static `Schema` per
+//! structure, union, list and map, and a runtime macro call that exposes members by index.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::{deprecated, docs, ident};
+use crate::ir::*;
+
+/// The Rust type of a value of shape `id` (without the member's `Option`).
+pub fn value_type(svc: &Service, id: ShapeId) -> TokenStream {
+    let shape = &svc.shapes[id];
+    match &shape.kind {
+        Kind::Structure(_) | Kind::Union { .. } | Kind::Enum(_) => {
+            let name = ident(&shape.rust_name);
+            quote!(#name)
+        }
+        Kind::List { member, sparse, .. } => {
+            let item = value_type(svc, member.target);
+            if *sparse {
+                quote!(Vec<Option<#item>>)
+            } else {
+                quote!(Vec<#item>)
+            }
+        }
+        Kind::Map { key, value, sparse, .. } => {
+            let k = value_type(svc, key.target);
+            let v = value_type(svc, value.target);
+            if *sparse {
+                quote!(rt::Map<#k, Option<#v>>)
+            } else {
+                quote!(rt::Map<#k, #v>)
+            }
+        }
+        Kind::Prim(p) => match p {
+            Prim::String | Prim::BigInteger | Prim::BigDecimal => quote!(String),
+            Prim::Boolean => quote!(bool),
+            Prim::Byte => quote!(i8),
+            Prim::Short => quote!(i16),
+            Prim::Integer => quote!(i32),
+            Prim::Long => quote!(i64),
+            Prim::Float => quote!(f32),
+            Prim::Double => quote!(f64),
+            Prim::Timestamp => quote!(rt::DateTime),
+            Prim::Blob => quote!(rt::Blob),
+            Prim::StreamingBlob => quote!(rt::ByteStream),
+            Prim::Document => quote!(rt::Document),
+        },
+    }
+}
+
+/// The field type of a structure member: required members are plain, the rest `Option`, and
+/// boxed (recursive) members are always optional so that `Default` terminates.
+fn field_type(svc: &Service, m: &Member) -> TokenStream {
+    let t = value_type(svc, m.target);
+    if m.boxed {
+        quote!(Option<Box<#t>>)
+    } else if m.flags.required {
+        t
+    } else {
+        quote!(Option<#t>)
+    }
+}
+
+/// The schema a member points at: a generated static, or a shared primitive of the runtime.
+fn target_schema(svc: &Service, id: ShapeId) -> TokenStream {
+    let shape = &svc.shapes[id];
+    let prim = |name: &str| {
+        let name = ident(name);
+        quote!(&rt::#name)
+    };
+    match &shape.kind {
+        Kind::Structure(_) | Kind::Union { .. } | Kind::List { .. } | Kind::Map { .. } => {
+            let name = ident(&shape.static_name);
+            quote!(&#name)
+        }
+        Kind::Enum(_) => prim("ENUM"),
+        Kind::Prim(p) => prim(match p {
+            Prim::String => "STRING",
+            Prim::Boolean => "BOOLEAN",
+            Prim::Byte => "BYTE",
+            Prim::Short => "SHORT",
+            Prim::Integer => "INTEGER",
+            Prim::Long => "LONG",
+            Prim::Float => "FLOAT",
+            Prim::Double => "DOUBLE",
+            Prim::BigInteger => "BIG_INTEGER",
+            Prim::BigDecimal => "BIG_DECIMAL",
+            Prim::Timestamp => "TIMESTAMP",
+            Prim::Blob => "BLOB",
+            Prim::StreamingBlob => "STREAMING_BLOB",
+            Prim::Document => "DOCUMENT",
+        }),
+    }
+}
+
+pub fn namespace(ns: &XmlNamespace) -> TokenStream {
+    let uri = &ns.uri;
+    let prefix = match &ns.prefix {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    quote!(&rt::XmlNamespace { uri: #uri, prefix: #prefix })
+}
+
+/// `a | b | c` of flag constants, or nothing.
+fn flag_expr(names: &[&str]) -> Option<TokenStream> {
+    let idents = names.iter().map(|n| ident(n));
+    (!names.is_empty()).then(|| quote!(#(rt::#idents)|*))
+}
+
+/// The schema expression of one member: `rt::m("Name", &TARGET)` plus only the traits it has.
+fn member_schema(svc: &Service, m: &Member) -> TokenStream {
+    let name = &m.wire_name;
+    let target = target_schema(svc, m.target);
+    let mut e = quote!(rt::m(#name, #target));
+    let location_name = m.location_name.as_deref();
+    let location = match m.location {
+        Location::Body => None,
+        Location::Uri => Some("URI"),
+        Location::Query => Some("QUERY"),
+        Location::Header => Some("HEADER"),
+        Location::Headers => Some("HEADERS"),
+        Location::StatusCode => Some("STATUS_CODE"),
+    };
+    match (location, location_name) {
+        (Some(loc), name) => {
+            let loc = ident(loc);
+            let name = name.unwrap_or(&m.wire_name);
+            e = quote!(#e.at(rt::#loc, #name));
+        }
+        (None, Some(name)) => e = quote!(#e.named(#name)),
+        (None, None) => {}
+    }
+    if let Some(q) = &m.query_name {
+        e = quote!(#e.query_name(#q));
+    }
+    let f = &m.flags;
+    let mut flags = Vec::new();
+    for (on, name) in [
+        (f.required, "REQUIRED"),
+        (f.flattened, "FLATTENED"),
+        (f.xml_attribute, "XML_ATTRIBUTE"),
+        (f.json_value, "JSON_VALUE"),
+        (f.host_label, "HOST_LABEL"),
+        (f.idempotency_token, "IDEMPOTENCY_TOKEN"),
+        (f.payload, "PAYLOAD"),
+        (f.event_stream, "EVENT_STREAM"),
+        (f.event_payload, "EVENT_PAYLOAD"),
+        (f.event_header, "EVENT_HEADER"),
+        (f.sensitive, "SENSITIVE"),
+        (m.deprecated.is_some(), "DEPRECATED"),
+        (f.requires_length, "REQUIRES_LENGTH"),
+        (f.sparse, "SPARSE"),
+    ] {
+        if on {
+            flags.push(name);
+        }
+    }
+    if let Some(flags) = flag_expr(&flags) {
+        e = quote!(#e.flags(#flags));
+    }
+    if let Some(ts) = m.timestamp_format {
+        let ts = ident(match ts {
+            TimestampFormat::Iso8601 => "DateTime",
+            TimestampFormat::Rfc822 => "HttpDate",
+            TimestampFormat::UnixTimestamp => "EpochSeconds",
+        });
+        e = quote!(#e.ts(rt::TimestampFormat::#ts));
+    }
+    if let Some(ns) = &m.xml_namespace {
+        let ns = namespace(ns);
+        e = quote!(#e.ns(#ns));
+    }
+    if let Some(ctx) = &m.context_param {
+        e = quote!(#e.ctx(#ctx));
+    }
+    e
+}
+
+/// Shape-level schema modifiers common to every kind.
+fn shape_modifiers(shape: &Shape, extra: &[&str]) -> TokenStream {
+    let mut flags: Vec<&str> = extra.to_vec();
+    if shape.sensitive {
+        flags.push("SHAPE_SENSITIVE");
+    }
+    if shape.recursive {
+        flags.push("RECURSIVE");
+    }
+    if shape.deprecated.is_some() {
+        flags.push("SHAPE_DEPRECATED");
+    }
+    let mut e = quote!();
+    if let Some(flags) = flag_expr(&flags) {
+        e = quote!(#e.flags(#flags));
+    }
+    if let Some(ns) = &shape.xml_namespace {
+        let ns = namespace(ns);
+        e = quote!(#e.ns(#ns));
+    }
+    if let Some(name) = &shape.location_name {
+        e = quote!(#e.named(#name));
+    }
+    e
+}
+
+/// Everything one shape contributes to its `types` module (nothing for primitives).
+pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
+    let doc = docs(&shape.docs);
+    let wire = &shape.wire_name;
+    let name = ident(&shape.rust_name);
+    let schema = ident(&shape.static_name);
+    match &shape.kind {
+        Kind::Structure(s) => {
+            let fields = s.members.iter().map(|m| {
+                let doc = docs(&m.docs);
+                let dep = deprecated(&m.deprecated);
+                let field = ident(&m.rust_name);
+                let ty = field_type(svc, m);
+                quote! { #doc #dep pub #field: #ty, }
+            });
+            let indices = s.members.iter().enumerate().map(|(i, m)| {
+                let field = ident(&m.rust_name);
+                let i = proc_macro2::Literal::usize_unsuffixed(i);
+                quote!(#i => #field)
+            });
+            let members = s.members.iter().map(|m| member_schema(svc, m));
+            let mut extra = Vec::new();
+            if s.event {
+                extra.push("EVENT");
+            }
+            if s.wrapper {
+                extra.push("WRAPPER");
+            }
+            let mut modifiers = shape_modifiers(shape, &extra);
+            if let Some(e) = &s.error {
+                let status = e.http_status;
+                let fault = e.server_fault;
+                let mut traits = quote!(rt::ErrorTraits::new(#status, #fault));
+                if let Some(code) = &e.code {
+                    traits = quote!(#traits.code(#code));
+                }
+                if let Some(throttling) = e.retryable {
+                    traits = quote!(#traits.retryable(#throttling));
+                }
+                modifiers = quote!(#modifiers.error(&#traits));
+            }
+            // Streams cannot be cloned or compared; everything else can.
+            let derives = if s.streaming {
+                quote!(#[derive(Default)])
+            } else {
+                quote!(#[derive(Clone, Default, PartialEq)])
+            };
+            quote! {
+                #doc
+                #derives
+                pub struct #name { #(#fields)* }
+                rt::structure!(#name, #schema #(, #indices)*);
+                pub static #schema: rt::Schema = rt::Schema::structure(#wire, &[#(#members),*])#modifiers;
+            }
+        }
+        Kind::Union { members, event_stream } => {
+            let variants = members.iter().map(|m| {
+                let doc = docs(&m.docs);
+                let dep = deprecated(&m.deprecated);
+                let variant = ident(&m.rust_name);
+                let t = value_type(svc, m.target);
+                let t = if m.boxed { quote!(Box<#t>) } else { t };
+                quote! { #doc #dep #variant(#t), }
+            });
+            let indices = members.iter().enumerate().map(|(i, m)| {
+                let variant = ident(&m.rust_name);
+                let i = proc_macro2::Literal::usize_unsuffixed(i);
+                quote!(#i => #variant)
+            });
+            let schemas = members.iter().map(|m| member_schema(svc, m));
+            let extra: &[&str] = if *event_stream { &["SHAPE_EVENT_STREAM"] } else { &[] };
+            let modifiers = shape_modifiers(shape, extra);
+            let derives = if *event_stream {
+                quote!(#[derive(Default)])
+            } else {
+                quote!(#[derive(Clone, Default, PartialEq)])
+            };
+            quote! {
+                #doc
+                #derives
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants)*
+                    /// A variant this version of the model does not know.
+                    #[default]
+                    Unknown,
+                }
+                rt::union!(#name, #schema #(, #indices)*);
+                pub static #schema: rt::Schema = rt::Schema::union(#wire, &[#(#schemas),*])#modifiers;
+            }
+        }
+        Kind::List { member, sparse, flattened } => {
+            let m = member_schema(svc, member);
+            let mut extra = Vec::new();
+            if *sparse {
+                extra.push("SHAPE_SPARSE");
+            }
+            if *flattened {
+                extra.push("SHAPE_FLATTENED");
+            }
+            let modifiers = shape_modifiers(shape, &extra);
+            quote! {
+                pub static #schema: rt::Schema = rt::Schema::list(#wire, &[#m])#modifiers;
+            }
+        }
+        Kind::Map { key, value, sparse, flattened } => {
+            let k = member_schema(svc, key);
+            let v = member_schema(svc, value);
+            let mut extra = Vec::new();
+            if *sparse {
+                extra.push("SHAPE_SPARSE");
+            }
+            if *flattened {
+                extra.push("SHAPE_FLATTENED");
+            }
+            let modifiers = shape_modifiers(shape, &extra);
+            quote! {
+                pub static #schema: rt::Schema = rt::Schema::map(#wire, &[#k, #v])#modifiers;
+            }
+        }
+        Kind::Enum(values) => {
+            let variants = values.iter().map(|(value, variant)| {
+                let variant = ident(variant);
+                quote!(#variant = #value)
+            });
+            let dep = deprecated(&shape.deprecated);
+            quote! {
+                rt::string_enum! {
+                    #doc
+                    #dep
+                    pub enum #name { #(#variants),* }
+                }
+            }
+        }
+        Kind::Prim(_) => quote!(),
+    }
+}

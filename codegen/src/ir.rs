@@ -1,0 +1,234 @@
+//! The intermediate representation: a service with every name decided, every reference
+//! resolved to an index and every protocol trait explicit. Emitters read only this.
+
+/// Index of a shape in [`Service::shapes`].
+pub type ShapeId = usize;
+
+#[derive(Debug)]
+pub struct Service {
+    /// botocore's service name (`s3`, `sso-oidc`).
+    pub name: String,
+    pub crate_name: String,
+    pub lib_name: String,
+    pub service_id: String,
+    pub full_name: String,
+    pub api_version: String,
+    pub endpoint_prefix: String,
+    pub signing_name: String,
+    pub protocol: Protocol,
+    pub protocols: Vec<Protocol>,
+    pub json_version: Option<String>,
+    pub target_prefix: Option<String>,
+    pub xml_namespace: Option<String>,
+    pub global_endpoint: Option<String>,
+    pub signature_version: String,
+    pub auth: Vec<String>,
+    pub aws_query_compatible: bool,
+    /// Markdown.
+    pub docs: String,
+    pub shapes: Vec<Shape>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    Query,
+    Ec2,
+    Json,
+    RestJson,
+    RestXml,
+    RpcV2Cbor,
+}
+
+impl Protocol {
+    pub fn from_model(name: &str) -> Option<Protocol> {
+        Some(match name {
+            "query" => Protocol::Query,
+            "ec2" => Protocol::Ec2,
+            "json" => Protocol::Json,
+            "rest-json" => Protocol::RestJson,
+            "rest-xml" => Protocol::RestXml,
+            "smithy-rpc-v2-cbor" => Protocol::RpcV2Cbor,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XmlNamespace {
+    pub uri: String,
+    pub prefix: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Deprecation {
+    pub message: Option<String>,
+    pub since: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Shape {
+    /// The name in the model.
+    pub wire_name: String,
+    /// The Rust type name (for generated types).
+    pub rust_name: String,
+    /// The name of the schema static (for structures, unions, lists and maps).
+    pub static_name: String,
+    pub kind: Kind,
+    pub docs: String,
+    pub deprecated: Option<Deprecation>,
+    pub sensitive: bool,
+    /// Part of a cycle of references (directly, or through lists and maps).
+    pub recursive: bool,
+    /// Referenced from an operation (transitively) or an exception: emitted.
+    pub used: bool,
+    pub xml_namespace: Option<XmlNamespace>,
+    pub location_name: Option<String>,
+    /// The `types` submodule the shape is emitted into.
+    pub module: String,
+}
+
+#[derive(Debug)]
+pub enum Kind {
+    Structure(Structure),
+    Union { members: Vec<Member>, event_stream: bool },
+    List { member: Box<Member>, sparse: bool, flattened: bool },
+    Map { key: Box<Member>, value: Box<Member>, sparse: bool, flattened: bool },
+    /// A string enum: `(wire value, variant name)` in model order.
+    Enum(Vec<(String, String)>),
+    Prim(Prim),
+}
+
+#[derive(Debug, Default)]
+pub struct Structure {
+    pub members: Vec<Member>,
+    pub error: Option<ErrorInfo>,
+    pub event: bool,
+    pub wrapper: bool,
+    /// A member holds a streaming blob or an event stream: the type cannot be cloned or compared.
+    pub streaming: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ErrorInfo {
+    pub code: Option<String>,
+    pub http_status: u16,
+    pub server_fault: bool,
+    pub retryable: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prim {
+    String,
+    Boolean,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    Timestamp,
+    Blob,
+    StreamingBlob,
+    Document,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    Body,
+    Uri,
+    Query,
+    Header,
+    Headers,
+    StatusCode,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimestampFormat {
+    Iso8601,
+    Rfc822,
+    UnixTimestamp,
+}
+
+/// Member traits that carry no value.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MemberFlags {
+    pub required: bool,
+    pub flattened: bool,
+    pub xml_attribute: bool,
+    pub json_value: bool,
+    pub host_label: bool,
+    pub idempotency_token: bool,
+    pub payload: bool,
+    pub event_stream: bool,
+    pub event_payload: bool,
+    pub event_header: bool,
+    pub sensitive: bool,
+    pub requires_length: bool,
+    pub sparse: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub target: ShapeId,
+    /// The member is boxed because its target can contain the owner by value.
+    pub boxed: bool,
+    pub location: Location,
+    pub location_name: Option<String>,
+    pub query_name: Option<String>,
+    pub xml_namespace: Option<XmlNamespace>,
+    pub timestamp_format: Option<TimestampFormat>,
+    pub context_param: Option<String>,
+    pub flags: MemberFlags,
+    pub docs: String,
+    pub deprecated: Option<Deprecation>,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    pub wire_name: String,
+    pub method_name: String,
+    pub static_name: String,
+    pub http_method: String,
+    pub uri: String,
+    pub response_code: Option<u16>,
+    pub input: Option<ShapeId>,
+    pub output: Option<ShapeId>,
+    pub errors: Vec<ShapeId>,
+    pub host_prefix: Option<String>,
+    pub auth: Vec<String>,
+    pub auth_type: Option<String>,
+    pub unsigned_payload: bool,
+    pub checksum_required: bool,
+    pub idempotent: bool,
+    pub readonly: bool,
+    pub endpoint_discovery: Option<bool>,
+    pub endpoint_operation: bool,
+    pub checksum: Option<Checksum>,
+    pub compression: Vec<String>,
+    pub static_context_params: Vec<(String, ParamValue)>,
+    pub operation_context_params: Vec<(String, String)>,
+    pub input_location_name: Option<String>,
+    pub input_xml_namespace: Option<XmlNamespace>,
+    pub result_wrapper: Option<String>,
+    pub docs: String,
+    pub deprecated: Option<Deprecation>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Checksum {
+    pub request_algorithm_member: Option<String>,
+    pub request_checksum_required: bool,
+    pub request_validation_mode_member: Option<String>,
+    pub response_algorithms: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ParamValue {
+    Bool(bool),
+    Str(String),
+}

@@ -1,0 +1,333 @@
+//! Stage 3: lower a validated model to the IR: names decided once, references resolved,
+//! recursion found, traits made explicit.
+
+use std::collections::HashMap;
+
+use crate::docs::html_to_markdown;
+use crate::graph;
+use crate::ir::*;
+use crate::load::Loaded;
+use crate::model::{self, ShapeDef, ShapeRef};
+use crate::naming;
+
+/// Lowers a model that [`crate::validate::validate`] accepted.
+pub fn lower(loaded: &Loaded) -> Service {
+    let model = &loaded.model;
+    let ids: HashMap<&str, ShapeId> = model.shapes.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let defs: Vec<(&String, &ShapeDef)> = model.shapes.iter().collect();
+    let id = |r: &ShapeRef| ids[r.shape.as_str()];
+
+    let used = used_shapes(model, &defs, &ids);
+    let type_names = naming::dedup(
+        &defs.iter().map(|(name, _)| naming::type_name(name)).collect::<Vec<_>>(),
+        &[],
+    );
+    let static_names = naming::dedup(
+        &defs.iter().map(|(name, _)| naming::static_name(name)).collect::<Vec<_>>(),
+        &[],
+    );
+
+    // Edges that hold a value inline (structure and union members) decide boxing; edges through
+    // lists and maps only decide the `recursive` mark, since a Vec or map already allocates.
+    let mut inline_edges = vec![Vec::new(); defs.len()];
+    let mut all_edges = vec![Vec::new(); defs.len()];
+    for (i, (_, def)) in defs.iter().enumerate() {
+        for r in def.members.iter().flat_map(|m| m.values()) {
+            inline_edges[i].push(id(r));
+            all_edges[i].push(id(r));
+        }
+        for r in [&def.member, &def.key, &def.value].into_iter().flatten() {
+            all_edges[i].push(id(r));
+        }
+    }
+    let inline_components = graph::components(&inline_edges);
+    let recursive = graph::on_cycle(&all_edges, &graph::components(&all_edges));
+
+    let mut shapes: Vec<Shape> = defs
+        .iter()
+        .enumerate()
+        .map(|(i, (name, def))| Shape {
+            wire_name: (*name).clone(),
+            rust_name: type_names[i].clone(),
+            static_name: static_names[i].clone(),
+            kind: Kind::Prim(Prim::String),
+            docs: def.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
+            deprecated: deprecation(def.deprecated, &def.deprecated_message, &def.deprecated_since),
+            sensitive: def.sensitive,
+            recursive: recursive[i],
+            used: used[i],
+            xml_namespace: def.xml_namespace.as_ref().map(namespace),
+            location_name: def.location_name.clone(),
+            module: module_of(&type_names[i]),
+        })
+        .collect();
+
+    for (i, (_, def)) in defs.iter().enumerate() {
+        let lower_member = |wire: &str, r: &ShapeRef, rust_name: String| {
+            let target = id(r);
+            let target_def = defs[target].1;
+            let boxed = inline_components[target] == inline_components[i]
+                && matches!(target_def.type_.as_str(), "structure")
+                && !target_def.document;
+            Member {
+                wire_name: wire.to_owned(),
+                rust_name,
+                target,
+                boxed,
+                location: location(r.location.as_deref()),
+                location_name: r.location_name.clone(),
+                query_name: r.query_name.clone(),
+                xml_namespace: r.xml_namespace.as_ref().map(namespace),
+                timestamp_format: target_def.timestamp_format.as_deref().map(timestamp_format),
+                context_param: r.context_param.as_ref().map(|c| c.name.clone()),
+                flags: MemberFlags {
+                    required: def.required.iter().any(|n| n == wire),
+                    flattened: r.flattened,
+                    xml_attribute: r.xml_attribute,
+                    json_value: r.json_value,
+                    host_label: r.host_label,
+                    idempotency_token: r.idempotency_token,
+                    payload: def.payload.as_deref() == Some(wire),
+                    event_stream: target_def.eventstream,
+                    event_payload: r.event_payload,
+                    event_header: r.event_header,
+                    sensitive: target_def.sensitive,
+                    requires_length: target_def.requires_length,
+                    sparse: target_def.sparse,
+                },
+                docs: r.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
+                deprecated: deprecation(r.deprecated, &r.deprecated_message, &r.deprecated_since),
+            }
+        };
+        let kind = match def.type_.as_str() {
+            "structure" if def.document => Kind::Prim(Prim::Document),
+            "structure" => {
+                let members = def.members.as_ref().map(|m| m.iter().collect::<Vec<_>>()).unwrap_or_default();
+                if def.union {
+                    let names = naming::dedup(
+                        &members.iter().map(|(n, _)| naming::type_name(n)).collect::<Vec<_>>(),
+                        &["Unknown"],
+                    );
+                    let members = members
+                        .iter()
+                        .zip(names)
+                        .map(|((wire, r), rust)| lower_member(wire, r, rust))
+                        .collect();
+                    Kind::Union { members, event_stream: def.eventstream }
+                } else {
+                    let names = naming::dedup(
+                        &members.iter().map(|(n, _)| naming::field_name(n)).collect::<Vec<_>>(),
+                        &[],
+                    );
+                    let members: Vec<Member> = members
+                        .iter()
+                        .zip(names)
+                        .map(|((wire, r), rust)| lower_member(wire, r, rust))
+                        .collect();
+                    let streaming = members.iter().any(|m| {
+                        let t = defs[m.target].1;
+                        (t.type_ == "blob" && t.streaming) || t.eventstream
+                    });
+                    let error = (def.exception || def.error.is_some()).then(|| ErrorInfo {
+                        code: def.error.as_ref().and_then(|e| e.code.clone()),
+                        http_status: def.error.as_ref().and_then(|e| e.http_status_code).unwrap_or(0),
+                        server_fault: def.fault || def.error.as_ref().and_then(|e| e.sender_fault) == Some(false),
+                        retryable: def.retryable.as_ref().map(|r| r.throttling),
+                    });
+                    Kind::Structure(Structure { members, error, event: def.event, wrapper: def.wrapper, streaming })
+                }
+            }
+            "list" => {
+                let r = def.member.as_ref().expect("validated: lists have a member");
+                Kind::List {
+                    member: Box::new(lower_member("member", r, String::new())),
+                    sparse: def.sparse,
+                    flattened: def.flattened,
+                }
+            }
+            "map" => {
+                let key = def.key.as_ref().expect("validated: maps have a key");
+                let value = def.value.as_ref().expect("validated: maps have a value");
+                Kind::Map {
+                    key: Box::new(lower_member("key", key, String::new())),
+                    value: Box::new(lower_member("value", value, String::new())),
+                    sparse: def.sparse,
+                    flattened: def.flattened,
+                }
+            }
+            "string" => match &def.enum_ {
+                Some(values) => {
+                    let variants = naming::dedup(
+                        &values.iter().map(|v| naming::variant_name(v)).collect::<Vec<_>>(),
+                        &["Unknown"],
+                    );
+                    // The same value listed twice would make two identical match arms.
+                    let mut seen = std::collections::HashSet::new();
+                    Kind::Enum(
+                        values
+                            .iter()
+                            .cloned()
+                            .zip(variants)
+                            .filter(|(v, _)| seen.insert(v.clone()))
+                            .collect(),
+                    )
+                }
+                None => Kind::Prim(Prim::String),
+            },
+            "boolean" => Kind::Prim(Prim::Boolean),
+            "byte" => Kind::Prim(Prim::Byte),
+            "short" => Kind::Prim(Prim::Short),
+            "integer" => Kind::Prim(Prim::Integer),
+            "long" => Kind::Prim(Prim::Long),
+            "float" => Kind::Prim(Prim::Float),
+            "double" => Kind::Prim(Prim::Double),
+            "bigInteger" => Kind::Prim(Prim::BigInteger),
+            "bigDecimal" => Kind::Prim(Prim::BigDecimal),
+            "timestamp" => Kind::Prim(Prim::Timestamp),
+            "blob" if def.streaming => Kind::Prim(Prim::StreamingBlob),
+            "blob" => Kind::Prim(Prim::Blob),
+            other => unreachable!("validated: unknown shape type {other}"),
+        };
+        shapes[i].kind = kind;
+    }
+
+    let op_statics = naming::dedup(
+        &model.operations.keys().map(|k| naming::static_name(k)).collect::<Vec<_>>(),
+        &["SERVICE"],
+    );
+    let operations = model
+        .operations
+        .values()
+        .zip(op_statics)
+        .map(|(op, static_name)| lower_operation(op, static_name, &ids))
+        .collect();
+
+    let meta = &model.metadata;
+    let protocol = |name: &str| Protocol::from_model(name).expect("validated: known protocol");
+    Service {
+        name: loaded.service.clone(),
+        crate_name: naming::crate_name(&loaded.service),
+        lib_name: naming::lib_name(&loaded.service),
+        service_id: meta.service_id.clone(),
+        full_name: meta.service_full_name.clone(),
+        api_version: meta.api_version.clone(),
+        endpoint_prefix: meta.endpoint_prefix.clone(),
+        signing_name: meta.signing_name.clone().unwrap_or_else(|| meta.endpoint_prefix.clone()),
+        protocol: protocol(&meta.protocol),
+        protocols: meta.protocols.iter().map(|p| protocol(p)).collect(),
+        json_version: meta.json_version.clone(),
+        target_prefix: meta.target_prefix.clone(),
+        xml_namespace: meta.xml_namespace.clone(),
+        global_endpoint: meta.global_endpoint.clone(),
+        signature_version: meta.signature_version.clone(),
+        auth: meta.auth.clone(),
+        aws_query_compatible: meta.aws_query_compatible.is_some(),
+        docs: model.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
+        shapes,
+        operations,
+    }
+}
+
+fn lower_operation(op: &model::OperationDef, static_name: String, ids: &HashMap<&str, ShapeId>) -> Operation {
+    let id = |r: &ShapeRef| ids[r.shape.as_str()];
+    Operation {
+        wire_name: op.name.clone(),
+        method_name: naming::operation_method(&op.name),
+        static_name,
+        http_method: op.http.method.clone(),
+        uri: op.http.request_uri.clone(),
+        response_code: op.http.response_code,
+        input: op.input.as_ref().map(id),
+        output: op.output.as_ref().map(id),
+        errors: op.errors.iter().map(id).collect(),
+        host_prefix: op.endpoint.as_ref().map(|e| e.host_prefix.clone()),
+        auth: op.auth.clone(),
+        auth_type: op.auth_type.clone(),
+        unsigned_payload: op.unsigned_payload || op.auth_type.as_deref() == Some("v4-unsigned-body"),
+        checksum_required: op.http_checksum_required,
+        idempotent: op.idempotent,
+        readonly: op.readonly,
+        endpoint_discovery: op.endpoint_discovery.as_ref().map(|d| d.required),
+        endpoint_operation: op.endpoint_operation,
+        checksum: op.http_checksum.as_ref().map(|c| Checksum {
+            request_algorithm_member: c.request_algorithm_member.clone(),
+            request_checksum_required: c.request_checksum_required,
+            request_validation_mode_member: c.request_validation_mode_member.clone(),
+            response_algorithms: c.response_algorithms.clone(),
+        }),
+        compression: op.request_compression.as_ref().map(|c| c.encodings.clone()).unwrap_or_default(),
+        static_context_params: op
+            .static_context_params
+            .iter()
+            .map(|(name, p)| {
+                let value = match &p.value {
+                    serde_json::Value::Bool(b) => ParamValue::Bool(*b),
+                    other => ParamValue::Str(other.as_str().unwrap_or_default().to_owned()),
+                };
+                (name.clone(), value)
+            })
+            .collect(),
+        operation_context_params: op.operation_context_params.iter().map(|(k, v)| (k.clone(), v.path.clone())).collect(),
+        input_location_name: op.input.as_ref().and_then(|r| r.location_name.clone()),
+        input_xml_namespace: op.input.as_ref().and_then(|r| r.xml_namespace.as_ref()).map(namespace),
+        result_wrapper: op.output.as_ref().and_then(|r| r.result_wrapper.clone()),
+        docs: op.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
+        deprecated: deprecation(op.deprecated, &op.deprecated_message, &op.deprecated_since),
+    }
+}
+
+/// Marks the shapes reachable from operations, plus every exception (services answer with
+/// exceptions that no operation lists).
+fn used_shapes(model: &model::ServiceModel, defs: &[(&String, &ShapeDef)], ids: &HashMap<&str, ShapeId>) -> Vec<bool> {
+    let mut used = vec![false; defs.len()];
+    let mut queue: Vec<ShapeId> = Vec::new();
+    for op in model.operations.values() {
+        for r in op.input.iter().chain(op.output.iter()).chain(op.errors.iter()) {
+            queue.push(ids[r.shape.as_str()]);
+        }
+    }
+    queue.extend(defs.iter().enumerate().filter(|(_, (_, d))| d.exception || d.error.is_some()).map(|(i, _)| i));
+    while let Some(i) = queue.pop() {
+        if std::mem::replace(&mut used[i], true) {
+            continue;
+        }
+        let def = defs[i].1;
+        for r in def.members.iter().flat_map(|m| m.values()).chain([&def.member, &def.key, &def.value].into_iter().flatten()) {
+            queue.push(ids[r.shape.as_str()]);
+        }
+    }
+    used
+}
+
+/// The `types` submodule a type goes to: its initial, so related names sit together and no
+/// file grows past what a reader (and the 3,000-line rule) can take. Emit splits further.
+fn module_of(rust_name: &str) -> String {
+    rust_name.chars().next().map(|c| c.to_ascii_lowercase()).filter(char::is_ascii_alphabetic).map(String::from).unwrap_or_else(|| "other".into())
+}
+
+fn deprecation(deprecated: bool, message: &Option<String>, since: &Option<String>) -> Option<Deprecation> {
+    (deprecated || message.is_some()).then(|| Deprecation { message: message.clone(), since: since.clone() })
+}
+
+fn namespace(ns: &model::XmlNamespace) -> XmlNamespace {
+    XmlNamespace { uri: ns.uri.clone(), prefix: ns.prefix.clone() }
+}
+
+fn location(location: Option<&str>) -> Location {
+    match location {
+        Some("uri") => Location::Uri,
+        Some("querystring") => Location::Query,
+        Some("header") => Location::Header,
+        Some("headers") => Location::Headers,
+        Some("statusCode") => Location::StatusCode,
+        _ => Location::Body,
+    }
+}
+
+fn timestamp_format(format: &str) -> TimestampFormat {
+    match format {
+        "rfc822" => TimestampFormat::Rfc822,
+        "unixTimestamp" => TimestampFormat::UnixTimestamp,
+        _ => TimestampFormat::Iso8601,
+    }
+}

@@ -1,0 +1,295 @@
+//! Stage 2: check what serde cannot: references, names and the values of traits.
+//!
+//! Every problem is reported (not just the first), each with its file and JSON pointer, so a
+//! broken model is fixed in one round.
+
+use crate::error::{Errors, ModelError};
+use crate::load::{Loaded, PAGINATORS_FILE, SERVICE_FILE, WAITERS_FILE};
+use crate::model::{ShapeDef, ShapeRef};
+
+pub const PROTOCOLS: &[&str] = &["query", "ec2", "json", "rest-json", "rest-xml", "smithy-rpc-v2-cbor"];
+const SHAPE_TYPES: &[&str] = &[
+    "structure", "list", "map", "string", "integer", "long", "boolean", "double", "float",
+    "timestamp", "blob", "byte", "short", "bigInteger", "bigDecimal",
+];
+const LOCATIONS: &[&str] = &["uri", "querystring", "header", "headers", "statusCode"];
+const TIMESTAMP_FORMATS: &[&str] = &["iso8601", "rfc822", "unixTimestamp"];
+const METHODS: &[&str] = &["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"];
+const MATCHERS: &[&str] = &["path", "pathAll", "pathAny", "status", "error"];
+const STATES: &[&str] = &["success", "failure", "retry"];
+
+/// Checks a loaded service; an empty `Ok` means every later stage may trust the references.
+pub fn validate(loaded: &Loaded) -> Result<(), Vec<ModelError>> {
+    let file = loaded.file(SERVICE_FILE);
+    let mut errors = Errors::new(&file);
+    let model = &loaded.model;
+    if !PROTOCOLS.contains(&model.metadata.protocol.as_str()) {
+        errors.add(
+            &["metadata", "protocol"],
+            format!("unknown protocol {:?}, expected one of {}", model.metadata.protocol, PROTOCOLS.join(", ")),
+        );
+    }
+    for (i, protocol) in model.metadata.protocols.iter().enumerate() {
+        if !PROTOCOLS.contains(&protocol.as_str()) {
+            errors.add(&["metadata".into(), "protocols".into(), i.to_string()], format!("unknown protocol {protocol:?}"));
+        }
+    }
+    for (name, shape) in &model.shapes {
+        check_shape(loaded, name, shape, &mut errors);
+    }
+    for (name, op) in &model.operations {
+        check_operation(loaded, name, op, &mut errors);
+    }
+    let mut all = errors.list;
+    all.extend(check_paginators(loaded));
+    all.extend(check_waiters(loaded));
+    if all.is_empty() {
+        Ok(())
+    } else {
+        Err(all)
+    }
+}
+
+fn check_ref(loaded: &Loaded, at: &[&str], r: &ShapeRef, errors: &mut Errors) {
+    let mut path: Vec<&str> = at.to_vec();
+    path.push("shape");
+    if !loaded.model.shapes.contains_key(&r.shape) {
+        errors.add(&path, format!("unknown shape {:?}", r.shape));
+    }
+    path.pop();
+    if let Some(location) = &r.location {
+        if !LOCATIONS.contains(&location.as_str()) {
+            path.push("location");
+            errors.add(&path, format!("unknown location {location:?}, expected one of {}", LOCATIONS.join(", ")));
+        }
+    }
+}
+
+fn check_shape(loaded: &Loaded, name: &str, shape: &ShapeDef, errors: &mut Errors) {
+    let at = |key: &'static str| ["shapes", name, key];
+    if !SHAPE_TYPES.contains(&shape.type_.as_str()) {
+        errors.add(&at("type"), format!("unknown shape type {:?}, expected one of {}", shape.type_, SHAPE_TYPES.join(", ")));
+        return;
+    }
+    if let Some(format) = &shape.timestamp_format {
+        if !TIMESTAMP_FORMATS.contains(&format.as_str()) {
+            errors.add(&at("timestampFormat"), format!("unknown timestamp format {format:?}, expected one of {}", TIMESTAMP_FORMATS.join(", ")));
+        }
+    }
+    if shape.enum_.is_some() && shape.type_ != "string" {
+        errors.add(&at("enum"), format!("enum values on a {} shape; expected a string shape", shape.type_));
+    }
+    match shape.type_.as_str() {
+        "structure" => {
+            let Some(members) = &shape.members else {
+                errors.add(&["shapes", name], "structure without \"members\"; expected an object of members");
+                return;
+            };
+            for (member, r) in members {
+                check_ref(loaded, &["shapes", name, "members", member], r, errors);
+            }
+            for (i, required) in shape.required.iter().enumerate() {
+                if !members.contains_key(required) {
+                    errors.add(&["shapes".into(), name.into(), "required".into(), i.to_string()], format!("required member {required:?} is not a member"));
+                }
+            }
+            if let Some(payload) = &shape.payload {
+                if !members.contains_key(payload) {
+                    errors.add(&at("payload"), format!("payload member {payload:?} is not a member"));
+                }
+            }
+            if shape.union && !shape.required.is_empty() {
+                errors.add(&at("required"), "a union cannot have required members");
+            }
+        }
+        "list" => match &shape.member {
+            Some(r) => check_ref(loaded, &["shapes", name, "member"], r, errors),
+            None => errors.add(&["shapes", name], "list without \"member\"; expected a shape reference"),
+        },
+        "map" => {
+            for (key, r) in [("key", &shape.key), ("value", &shape.value)] {
+                match r {
+                    Some(r) => check_ref(loaded, &["shapes", name, key], r, errors),
+                    None => errors.add(&["shapes", name], format!("map without {key:?}; expected a shape reference")),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The structure a reference points at, if it is one.
+fn structure<'a>(loaded: &'a Loaded, r: &ShapeRef) -> Option<&'a ShapeDef> {
+    loaded.model.shapes.get(&r.shape).filter(|s| s.type_ == "structure")
+}
+
+fn check_operation(loaded: &Loaded, name: &str, op: &crate::model::OperationDef, errors: &mut Errors) {
+    if op.name != name {
+        errors.add(&["operations", name, "name"], format!("operation name {:?} differs from its key {name:?}", op.name));
+    }
+    if !METHODS.contains(&op.http.method.as_str()) {
+        errors.add(&["operations", name, "http", "method"], format!("unknown HTTP method {:?}", op.http.method));
+    }
+    if !op.http.request_uri.starts_with('/') {
+        errors.add(&["operations", name, "http", "requestUri"], format!("request URI {:?} must start with '/'", op.http.request_uri));
+    }
+    for (key, r) in [("input", &op.input), ("output", &op.output)] {
+        let Some(r) = r else { continue };
+        match loaded.model.shapes.get(&r.shape) {
+            None => errors.add(&["operations", name, key, "shape"], format!("unknown shape {:?}", r.shape)),
+            Some(s) if s.type_ != "structure" => errors.add(
+                &["operations", name, key, "shape"],
+                format!("{key} shape {:?} is a {}; expected a structure", r.shape, s.type_),
+            ),
+            Some(_) => {}
+        }
+    }
+    for (i, r) in op.errors.iter().enumerate() {
+        let at = ["operations".to_string(), name.into(), "errors".into(), i.to_string(), "shape".into()];
+        match loaded.model.shapes.get(&r.shape) {
+            None => errors.add(&at, format!("unknown shape {:?}", r.shape)),
+            Some(s) if s.type_ != "structure" => errors.add(&at, format!("error shape {:?} is a {}; expected a structure", r.shape, s.type_)),
+            Some(_) => {}
+        }
+    }
+    let input_members = op.input.as_ref().and_then(|r| structure(loaded, r)).and_then(|s| s.members.as_ref());
+    // Every URI label must be an input member bound to the URI, or the request cannot be built.
+    for label in labels(op.http.request_uri.split('?').next().unwrap_or_default()) {
+        let label = label.trim_end_matches('+');
+        let bound = input_members
+            .and_then(|m| m.values().find(|r| r.location.as_deref() == Some("uri") && r.location_name.as_deref() == Some(label)))
+            .is_some();
+        if !bound {
+            errors.add(
+                &["operations", name, "http", "requestUri"],
+                format!("URI label {{{label}}} has no input member with location \"uri\" and locationName {label:?}"),
+            );
+        }
+    }
+    if let Some(endpoint) = &op.endpoint {
+        for label in labels(&endpoint.host_prefix) {
+            let bound = input_members.and_then(|m| m.get(label)).is_some_and(|r| r.host_label);
+            if !bound {
+                errors.add(
+                    &["operations", name, "endpoint", "hostPrefix"],
+                    format!("host prefix label {{{label}}} has no input member with hostLabel"),
+                );
+            }
+        }
+    }
+    if let Some(checksum) = &op.http_checksum {
+        for (key, member) in [
+            ("requestAlgorithmMember", &checksum.request_algorithm_member),
+            ("requestValidationModeMember", &checksum.request_validation_mode_member),
+        ] {
+            if let Some(member) = member {
+                if input_members.and_then(|m| m.get(member)).is_none() {
+                    errors.add(&["operations", name, "httpChecksum", key], format!("{member:?} is not an input member"));
+                }
+            }
+        }
+    }
+    for (param, value) in &op.static_context_params {
+        if !(value.value.is_boolean() || value.value.is_string()) {
+            errors.add(&["operations", name, "staticContextParams", param, "value"], "expected a boolean or a string");
+        }
+    }
+}
+
+/// The `{label}` names of a URI or host-prefix template.
+fn labels(template: &str) -> impl Iterator<Item = &str> {
+    template.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(label, _)| label))
+}
+
+/// The first identifier of a JMESPath expression, when it starts with one (`Contents[-1].Key` →
+/// `Contents`). Full expressions are checked by the paginator stage.
+fn leading_identifier(expr: &str) -> Option<&str> {
+    let end = expr.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(expr.len());
+    let ident = &expr[..end];
+    (!ident.is_empty() && !ident.starts_with(|c: char| c.is_ascii_digit())).then_some(ident)
+}
+
+fn member_names<'a>(loaded: &'a Loaded, r: Option<&ShapeRef>) -> Option<&'a indexmap::IndexMap<String, ShapeRef>> {
+    r.and_then(|r| structure(loaded, r)).and_then(|s| s.members.as_ref())
+}
+
+fn check_paginators(loaded: &Loaded) -> Vec<ModelError> {
+    let file = loaded.file(PAGINATORS_FILE);
+    let mut errors = Errors::new(&file);
+    for (name, p) in &loaded.paginators.pagination {
+        let Some(op) = loaded.model.operations.get(name) else {
+            errors.add(&["pagination", name], format!("paginator for unknown operation {name:?}"));
+            continue;
+        };
+        let input = member_names(loaded, op.input.as_ref());
+        let output = member_names(loaded, op.output.as_ref());
+        for (i, token) in p.input_token.to_vec().iter().enumerate() {
+            if input.and_then(|m| m.get(token)).is_none() {
+                errors.add(&["pagination".into(), name.clone(), "input_token".into(), i.to_string()], format!("input token {token:?} is not a member of {name}'s input"));
+            }
+        }
+        if let Some(limit) = &p.limit_key {
+            if input.and_then(|m| m.get(limit)).is_none() {
+                errors.add(&["pagination", name, "limit_key"], format!("limit key {limit:?} is not a member of {name}'s input"));
+            }
+        }
+        let mut paths: Vec<(String, String)> = Vec::new();
+        for (i, token) in p.output_token.to_vec().into_iter().enumerate() {
+            paths.push((format!("output_token/{i}"), token));
+        }
+        if let Some(keys) = &p.result_key {
+            for (i, key) in keys.to_vec().into_iter().enumerate() {
+                paths.push((format!("result_key/{i}"), key));
+            }
+        }
+        if let Some(more) = &p.more_results {
+            paths.push(("more_results".into(), more.clone()));
+        }
+        for (at, expr) in paths {
+            // `||` alternatives each start with their own identifier.
+            for alternative in expr.split("||") {
+                if let Some(ident) = leading_identifier(alternative.trim()) {
+                    if output.and_then(|m| m.get(ident)).is_none() {
+                        let mut segments = vec!["pagination".to_string(), name.clone()];
+                        segments.extend(at.split('/').map(str::to_owned));
+                        errors.add(&segments, format!("{ident:?} (in {expr:?}) is not a member of {name}'s output"));
+                    }
+                }
+            }
+        }
+    }
+    errors.list
+}
+
+fn check_waiters(loaded: &Loaded) -> Vec<ModelError> {
+    let file = loaded.file(WAITERS_FILE);
+    let mut errors = Errors::new(&file);
+    for (name, w) in &loaded.waiters.waiters {
+        if !loaded.model.operations.contains_key(&w.operation) {
+            errors.add(&["waiters", name, "operation"], format!("waiter for unknown operation {:?}", w.operation));
+        }
+        if w.delay == 0 || w.max_attempts == 0 {
+            errors.add(&["waiters", name], "delay and maxAttempts must be positive");
+        }
+        for (i, a) in w.acceptors.iter().enumerate() {
+            let at = |key: &str| vec!["waiters".to_string(), name.clone(), "acceptors".into(), i.to_string(), key.to_owned()];
+            if !MATCHERS.contains(&a.matcher.as_str()) {
+                errors.add(&at("matcher"), format!("unknown matcher {:?}, expected one of {}", a.matcher, MATCHERS.join(", ")));
+            }
+            if !STATES.contains(&a.state.as_str()) {
+                errors.add(&at("state"), format!("unknown state {:?}, expected one of {}", a.state, STATES.join(", ")));
+            }
+            match a.matcher.as_str() {
+                "status" if !a.expected.is_u64() => errors.add(&at("expected"), "a status matcher expects an HTTP status code"),
+                "error" if !(a.expected.is_string() || a.expected.is_boolean()) => {
+                    errors.add(&at("expected"), "an error matcher expects an error code or a boolean")
+                }
+                "path" | "pathAll" | "pathAny" if a.argument.is_none() => {
+                    errors.add(&at("argument"), format!("a {} matcher needs an argument (a JMESPath expression)", a.matcher))
+                }
+                _ => {}
+            }
+        }
+    }
+    errors.list
+}

@@ -1,0 +1,32 @@
+//! The facade generated code imports (`use tucuxi::codegen as rt;`).
+//!
+//! Everything a generated crate names lives here, so a generated crate depends on one path and
+//! the runtime can move its internals freely.
+
+pub use crate::schema::flags::*;
+pub use crate::schema::prim::*;
+pub use crate::schema::shape_flags::{
+    DEPRECATED as SHAPE_DEPRECATED, EVENT, EVENT_STREAM as SHAPE_EVENT_STREAM,
+    FLATTENED as SHAPE_FLATTENED, RECURSIVE, SENSITIVE as SHAPE_SENSITIVE,
+    SPARSE as SHAPE_SPARSE, WRAPPER,
+};
+pub use crate::schema::op_flags::*;
+pub use crate::schema::{
+    ErrorTraits, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service,
+    XmlNamespace,
+};
+pub use crate::types::TimestampFormat;
+pub use crate::{string_enum, structure, union};
+pub use crate::{Blob, ByteStream, DateTime, Document, Map};
+
+/// A body member with no traits (short, because generated schemas call it once per member).
+pub const fn m(name: &'static str, target: &'static Schema) -> Member {
+    Member::new(name, target)
+}
+
+/// Member locations, short for the same reason.
+pub const URI: Location = Location::Uri;
+pub const QUERY: Location = Location::Query;
+pub const HEADER: Location = Location::Header;
+pub const HEADERS: Location = Location::Headers;
+pub const STATUS_CODE: Location = Location::StatusCode;

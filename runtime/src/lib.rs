@@ -1,0 +1,17 @@
+//! The tucuxi runtime: what every generated AWS service crate links against.
+//!
+//! Generated crates hold data (types and their static schemas); this crate holds the machinery
+//! that walks that data. See `ARCHITECTURE.md` at the repository root.
+
+pub mod codegen;
+pub mod schema;
+pub mod shape;
+pub mod stream;
+pub mod types;
+
+pub use stream::ByteStream;
+pub use types::{Blob, DateTime, Document};
+
+/// The map type of modeled maps: insertion-ordered like a Python dict, so requests serialise in
+/// the order the caller built them (as boto3 does).
+pub type Map<K, V> = indexmap::IndexMap<K, V>;

@@ -1,0 +1,60 @@
+//! Static description of a service (the model's `metadata`).
+
+/// The six wire protocols of AWS services.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    Query,
+    Ec2,
+    /// `json` (awsJson 1.0 / 1.1, see [`Service::json_version`]).
+    Json,
+    RestJson,
+    RestXml,
+    /// `smithy-rpc-v2-cbor`.
+    RpcV2Cbor,
+}
+
+impl Protocol {
+    /// The model's name for the protocol.
+    pub const fn model_name(self) -> &'static str {
+        match self {
+            Protocol::Query => "query",
+            Protocol::Ec2 => "ec2",
+            Protocol::Json => "json",
+            Protocol::RestJson => "rest-json",
+            Protocol::RestXml => "rest-xml",
+            Protocol::RpcV2Cbor => "smithy-rpc-v2-cbor",
+        }
+    }
+}
+
+/// The static description of a service.
+#[derive(Debug)]
+pub struct Service {
+    /// botocore's directory name (`s3`, `sso-oidc`): boto3's service name.
+    pub name: &'static str,
+    /// `serviceId` (`S3`, `SSO OIDC`).
+    pub service_id: &'static str,
+    pub full_name: &'static str,
+    pub api_version: &'static str,
+    pub endpoint_prefix: &'static str,
+    /// The SigV4 signing name (`signingName`, else the endpoint prefix).
+    pub signing_name: &'static str,
+    /// The protocol of `metadata.protocol`.
+    pub protocol: Protocol,
+    /// `metadata.protocols`: every protocol the service speaks, in the model's order.
+    pub protocols: &'static [Protocol],
+    /// `jsonVersion` (`1.0`, `1.1`) of `json` services.
+    pub json_version: Option<&'static str>,
+    /// `targetPrefix` of `json` services (the `X-Amz-Target` prefix).
+    pub target_prefix: Option<&'static str>,
+    /// `xmlNamespace` of query and rest-xml services.
+    pub xml_namespace: Option<&'static str>,
+    /// `globalEndpoint` of services with one endpoint for all regions.
+    pub global_endpoint: Option<&'static str>,
+    /// `signatureVersion` (`v4`, `s3v4`, `bearer`, ...).
+    pub signature_version: &'static str,
+    /// `auth`: the service's auth schemes in order of preference.
+    pub auth: &'static [&'static str],
+    /// `awsQueryCompatible`: error codes also come in `x-amzn-query-error`.
+    pub aws_query_compatible: bool,
+}

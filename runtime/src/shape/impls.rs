@@ -1,0 +1,106 @@
+//! [`Value`] for the standard containers and the primitive types.
+
+use super::{ListValue, MapKey, MapValue, Value, ValueMut, ValueRef};
+use crate::stream::ByteStream;
+use crate::types::{Blob, DateTime, Document};
+use crate::Map;
+
+macro_rules! primitive {
+    ($($ty:ty => $get:ident($conv:expr), $mut_:ident;)*) => {$(
+        impl Value for $ty {
+            fn get(&self) -> Option<ValueRef<'_>> {
+                #[allow(clippy::redundant_closure_call)]
+                Some(ValueRef::$get(($conv)(self)))
+            }
+            fn get_mut(&mut self) -> ValueMut<'_> {
+                ValueMut::$mut_(self)
+            }
+        }
+    )*};
+}
+
+primitive! {
+    bool => Bool(|v: &bool| *v), Bool;
+    i8 => Int(|v: &i8| i64::from(*v)), Byte;
+    i16 => Int(|v: &i16| i64::from(*v)), Short;
+    i32 => Int(|v: &i32| i64::from(*v)), Int;
+    i64 => Int(|v: &i64| *v), Long;
+    f32 => Float(|v: &f32| f64::from(*v)), Float;
+    f64 => Float(|v: &f64| *v), Double;
+    String => Str(|v: &String| v.as_str()), Str;
+    Blob => Blob(|v: &Blob| v.as_ref()), Blob;
+    DateTime => Timestamp(|v: &DateTime| *v), Timestamp;
+    Document => Document(|v| v), Document;
+    ByteStream => Stream(|v| v), Stream;
+}
+
+impl<T: Value + Default> Value for Option<T> {
+    fn get(&self) -> Option<ValueRef<'_>> {
+        self.as_ref().and_then(Value::get)
+    }
+    fn get_mut(&mut self) -> ValueMut<'_> {
+        self.get_or_insert_with(T::default).get_mut()
+    }
+}
+
+impl<T: Value + ?Sized> Value for Box<T> {
+    fn get(&self) -> Option<ValueRef<'_>> {
+        (**self).get()
+    }
+    fn get_mut(&mut self) -> ValueMut<'_> {
+        (**self).get_mut()
+    }
+}
+
+impl<T: Value + Default> Value for Vec<T> {
+    fn get(&self) -> Option<ValueRef<'_>> {
+        Some(ValueRef::List(self))
+    }
+    fn get_mut(&mut self) -> ValueMut<'_> {
+        ValueMut::List(self)
+    }
+}
+
+impl<T: Value + Default> ListValue for Vec<T> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn item(&self, i: usize) -> Option<&dyn Value> {
+        self.as_slice().get(i).map(|v| v as &dyn Value)
+    }
+    fn push_default(&mut self) -> &mut dyn Value {
+        self.push(T::default());
+        let last = self.len() - 1;
+        &mut self[last]
+    }
+}
+
+impl<K: MapKey, V: Value + Default> Value for Map<K, V> {
+    fn get(&self) -> Option<ValueRef<'_>> {
+        Some(ValueRef::Map(self))
+    }
+    fn get_mut(&mut self) -> ValueMut<'_> {
+        ValueMut::Map(self)
+    }
+}
+
+impl<K: MapKey, V: Value + Default> MapValue for Map<K, V> {
+    fn len(&self) -> usize {
+        indexmap::IndexMap::len(self)
+    }
+    fn entry(&self, i: usize) -> Option<(&str, &dyn Value)> {
+        self.get_index(i).map(|(k, v)| (k.as_wire(), v as &dyn Value))
+    }
+    fn entry_mut(&mut self, key: &str) -> &mut dyn Value {
+        self.entry(K::from_wire(key)).or_default()
+    }
+}
+
+impl MapKey for String {
+    fn from_wire(key: &str) -> Self {
+        key.to_owned()
+    }
+    fn as_wire(&self) -> &str {
+        self
+    }
+}

@@ -1,0 +1,193 @@
+//! The macros generated crates use to implement the runtime's traits for their types.
+//!
+//! Generated code declares its types as plain Rust and then calls one macro per type. The macros
+//! keep the per-type code to what the compiler must see (a `match` over member indices); the
+//! behaviour lives in this crate, once.
+
+/// Implements [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for a
+/// generated structure: `structure!(Type, SCHEMA_STATIC, 0 => field_a, 1 => field_b)`.
+///
+/// Indices are the members' positions in the schema.
+#[macro_export]
+macro_rules! structure {
+    ($ty:ty, $schema:path $(, $i:literal => $field:ident)* $(,)?) => {
+        // Deprecated members are still members: the runtime must read and write them.
+        #[allow(deprecated)]
+        impl $crate::shape::Shape for $ty {
+            fn schema(&self) -> &'static $crate::schema::Schema {
+                &$schema
+            }
+            fn field(&self, i: usize) -> ::core::option::Option<&dyn $crate::shape::Value> {
+                match i {
+                    $($i => ::core::option::Option::Some(&self.$field),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+            fn field_mut(&mut self, i: usize) -> ::core::option::Option<&mut dyn $crate::shape::Value> {
+                match i {
+                    $($i => ::core::option::Option::Some(&mut self.$field),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+        $crate::__shape_value!($ty);
+    };
+}
+
+/// Implements [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for a
+/// generated union: `union!(Type, SCHEMA_STATIC, 0 => VariantA, 1 => VariantB)`.
+///
+/// The enum must have a unit variant `Unknown` for variants the model does not know.
+#[macro_export]
+macro_rules! union {
+    ($ty:ident, $schema:path $(, $i:literal => $variant:ident)* $(,)?) => {
+        #[allow(deprecated)]
+        impl $crate::shape::Shape for $ty {
+            fn schema(&self) -> &'static $crate::schema::Schema {
+                &$schema
+            }
+            fn field(&self, i: usize) -> ::core::option::Option<&dyn $crate::shape::Value> {
+                match (i, self) {
+                    $(($i, $ty::$variant(value)) => ::core::option::Option::Some(value),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+            fn field_mut(&mut self, i: usize) -> ::core::option::Option<&mut dyn $crate::shape::Value> {
+                $(
+                    if i == $i {
+                        if !matches!(self, $ty::$variant(_)) {
+                            *self = $ty::$variant(::core::default::Default::default());
+                        }
+                        if let $ty::$variant(value) = self {
+                            return ::core::option::Option::Some(value);
+                        }
+                    }
+                )*
+                ::core::option::Option::None
+            }
+            fn set_unknown(&mut self, _name: &str) {
+                *self = $ty::Unknown;
+            }
+        }
+        $crate::__shape_value!($ty);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __shape_value {
+    ($ty:ty) => {
+        impl $crate::shape::Value for $ty {
+            fn get(&self) -> ::core::option::Option<$crate::shape::ValueRef<'_>> {
+                ::core::option::Option::Some($crate::shape::ValueRef::Shape(self))
+            }
+            fn get_mut(&mut self) -> $crate::shape::ValueMut<'_> {
+                $crate::shape::ValueMut::Shape(self)
+            }
+        }
+        impl ::core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::shape::debug_shape(self, f)
+            }
+        }
+    };
+}
+
+/// Declares a string enum that keeps values it does not know:
+/// `string_enum! { pub enum Type { VariantA = "a", VariantB = "b" } }`.
+///
+/// Besides the listed variants the enum gets `Unknown(String)`, which is also its default (the
+/// empty string), conversions from and to `&str`, `Display`, and the runtime's traits.
+#[macro_export]
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $vis:vis enum $ty:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        $vis enum $ty {
+            $(
+                #[doc = concat!("`", $value, "`")]
+                $variant,
+            )*
+            /// A value this version of the model does not know, kept as sent.
+            Unknown(::std::string::String),
+        }
+        impl $ty {
+            /// Every value the model knows, in model order.
+            pub const VALUES: &'static [&'static str] = &[$($value),*];
+            /// The value as it goes on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($ty::$variant => $value,)*
+                    $ty::Unknown(value) => value,
+                }
+            }
+        }
+        impl ::core::default::Default for $ty {
+            fn default() -> Self {
+                $ty::Unknown(::std::string::String::new())
+            }
+        }
+        impl ::core::convert::From<&str> for $ty {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => $ty::$variant,)*
+                    other => $ty::Unknown(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+        }
+        impl ::core::convert::From<::std::string::String> for $ty {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $($value => $ty::$variant,)*
+                    _ => $ty::Unknown(value),
+                }
+            }
+        }
+        impl ::core::str::FromStr for $ty {
+            type Err = ::core::convert::Infallible;
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok($ty::from(value))
+            }
+        }
+        impl ::core::convert::AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Debug::fmt(self.as_str(), f)
+            }
+        }
+        impl $crate::shape::EnumValue for $ty {
+            fn as_str(&self) -> &str {
+                $ty::as_str(self)
+            }
+            fn set_str(&mut self, value: &str) {
+                *self = $ty::from(value);
+            }
+        }
+        impl $crate::shape::MapKey for $ty {
+            fn from_wire(key: &str) -> Self {
+                $ty::from(key)
+            }
+            fn as_wire(&self) -> &str {
+                self.as_str()
+            }
+        }
+        impl $crate::shape::Value for $ty {
+            fn get(&self) -> ::core::option::Option<$crate::shape::ValueRef<'_>> {
+                ::core::option::Option::Some($crate::shape::ValueRef::Str(self.as_str()))
+            }
+            fn get_mut(&mut self) -> $crate::shape::ValueMut<'_> {
+                $crate::shape::ValueMut::Enum(self)
+            }
+        }
+    };
+}

@@ -1,0 +1,97 @@
+//! The tucuxi driver: `cargo xtask <command>`. It reads and writes files and runs tools; the
+//! compiler itself (`tucuxi-codegen`) does no I/O.
+
+mod check_all;
+mod generate;
+mod import;
+mod models;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "tucuxi's build driver")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the service crates from the models (the main job).
+    Generate(generate::Args),
+    /// Run every test: unit, golden, conformance, generated crates, end to end.
+    Test(test::Args),
+    /// Copy the models of the chosen services from botocore and boto3 into models/.
+    ImportModels {
+        /// Read botocore/boto3 from this directory (site-packages) instead of a pinned pip install.
+        #[arg(long)]
+        from: Option<PathBuf>,
+        /// Write here instead of models/.
+        #[arg(long)]
+        to: Option<PathBuf>,
+        /// Every service botocore has.
+        #[arg(long)]
+        all: bool,
+        /// Comma-separated services (default: the committed set).
+        #[arg(long, value_delimiter = ',')]
+        services: Vec<String>,
+    },
+    /// Run an official conformance suite from ../shared/conformance.
+    Conformance {
+        #[arg(value_enum)]
+        suite: Suite,
+    },
+    /// Generate every service in a models directory and `cargo check` them all in batches.
+    CheckAll(check_all::Args),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Suite {
+    /// boto3's operation and waiter names over all 439 services.
+    Names,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(args) => generate::run(&args),
+        Command::Test(args) => test::run(&args),
+        Command::ImportModels { from, to, all, services } => {
+            let to = to.unwrap_or_else(|| models::repo_root().join("models"));
+            import::import_models(&import::ImportOptions { from, to, services, all }).map(|report| {
+                println!(
+                    "imported {} services: {} files written, {} unchanged",
+                    report.services, report.files_written, report.files_unchanged
+                );
+            })
+        }
+        Command::Conformance { suite: Suite::Names } => conformance_names(),
+        Command::CheckAll(args) => check_all::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn conformance_names() -> Result<(), String> {
+    let path = models::shared_dir().join("conformance/boto3-surface/operation-and-waiter-names.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (passed, failures) = tucuxi_codegen::naming::check_boto3_names(&text)?;
+    for failure in &failures {
+        println!("FAIL {failure}");
+    }
+    println!("{passed} passed, {} failed", failures.len());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} names differ from boto3's", failures.len()))
+    }
+}

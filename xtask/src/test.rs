@@ -1,0 +1,47 @@
+//! `cargo xtask test`: every test, in the order that fails fastest.
+
+use std::process::Command;
+
+use crate::{generate, models};
+
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {
+    /// Skip compiling and linting the generated crates (the slowest step).
+    #[arg(long)]
+    pub skip_generated: bool,
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    println!("$ cargo {}", args.join(" "));
+    let status = Command::new(&cargo)
+        .args(args)
+        .current_dir(models::repo_root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+    }
+}
+
+pub fn run(args: &Args) -> Result<(), String> {
+    println!("$ cargo xtask generate --check");
+    generate::run(&generate::Args { check: true, ..generate::Args::default() })?;
+    // Unit, golden, bad-model, determinism and vendoring tests of the hand-written crates.
+    // `cargo test` covers the workspace's default members: everything but the generated crates.
+    cargo(&["test", "--quiet"])?;
+    if !args.skip_generated {
+        let services = models::services(&models::repo_root().join("models"))?;
+        let mut clippy: Vec<String> = vec!["clippy".into(), "--quiet".into()];
+        for s in &services {
+            clippy.push("-p".into());
+            clippy.push(tucuxi_codegen::naming::crate_name(s));
+        }
+        clippy.extend(["--".into(), "-D".into(), "warnings".into()]);
+        cargo(&clippy.iter().map(String::as_str).collect::<Vec<_>>())?;
+    }
+    println!("$ cargo xtask conformance names");
+    crate::conformance_names()
+}
