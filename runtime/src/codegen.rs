@@ -10,7 +10,10 @@ pub use crate::schema::shape_flags::{
     FLATTENED as SHAPE_FLATTENED, RECURSIVE, SENSITIVE as SHAPE_SENSITIVE,
     SPARSE as SHAPE_SPARSE, WRAPPER,
 };
-pub use crate::schema::op_flags::*;
+pub use crate::schema::op_flags::{
+    CHECKSUM_REQUIRED, DEPRECATED as OP_DEPRECATED, ENDPOINT_DISCOVERY, ENDPOINT_DISCOVERY_REQUIRED,
+    ENDPOINT_OPERATION, IDEMPOTENT, READONLY, UNSIGNED_PAYLOAD,
+};
 pub use crate::schema::{
     ErrorTraits, HttpChecksum, Location, Member, Operation, ParamValue, Protocol, Schema, Service,
     XmlNamespace,

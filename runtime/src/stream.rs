@@ -20,8 +20,8 @@ impl ByteStream {
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
     }
-    /// The body's length when it is known up front.
-    pub fn len(&self) -> Option<u64> {
+    /// The body's length when it is known up front (`Content-Length`).
+    pub fn size_hint(&self) -> Option<u64> {
         u64::try_from(self.bytes.len()).ok()
     }
     /// Consumes the body into its bytes.

@@ -32,7 +32,7 @@ pub struct Args {
     #[arg(long)]
     pub jobs: Option<usize>,
     /// Print nothing but errors.
-    #[arg(long)]
+    #[arg(long, short)]
     pub quiet: bool,
 }
 

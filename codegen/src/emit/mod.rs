@@ -57,7 +57,9 @@ pub fn emit(svc: &Service, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     for shape in svc.shapes.iter().filter(|s| s.used && !matches!(s.kind, Kind::Prim(_))) {
         shape_chunks.push((shape.module.clone(), format(types::shape_items(svc, shape))?));
     }
+    // A module of enums alone refers to no sibling, hence the narrow allow.
     let header = quote! {
+        #[allow(unused_imports)]
         use super::*;
         use tucuxi::codegen as rt;
     };

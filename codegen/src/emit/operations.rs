@@ -51,7 +51,7 @@ pub fn operation_items(svc: &Service, op: &Operation) -> TokenStream {
         (op.checksum_required, "CHECKSUM_REQUIRED"),
         (op.idempotent, "IDEMPOTENT"),
         (op.readonly, "READONLY"),
-        (op.deprecated.is_some(), "DEPRECATED"),
+        (op.deprecated.is_some(), "OP_DEPRECATED"),
         (op.endpoint_discovery == Some(true), "ENDPOINT_DISCOVERY_REQUIRED"),
         (op.endpoint_discovery.is_some(), "ENDPOINT_DISCOVERY"),
         (op.endpoint_operation, "ENDPOINT_OPERATION"),

@@ -25,17 +25,20 @@ pub fn inner_docs(markdown: &str) -> TokenStream {
     quote! { #(#![doc = #lines])* }
 }
 
-/// `#[deprecated]` with the model's message and version, when it has them.
+/// `#[deprecated]` with the model's message. The model's `since` is a date, not the semver
+/// version the attribute's `since` expects, so it goes into the note.
 pub fn deprecated(d: &Option<Deprecation>) -> TokenStream {
     match d {
         None => quote! {},
         Some(Deprecation { message: None, since: None }) => quote! { #[deprecated] },
         Some(Deprecation { message, since }) => {
-            let note = message.clone().unwrap_or_default();
-            match since {
-                Some(since) => quote! { #[deprecated(since = #since, note = #note)] },
-                None => quote! { #[deprecated(note = #note)] },
-            }
+            let note = match (message, since) {
+                (Some(m), Some(s)) => format!("{m} (deprecated since {s})"),
+                (Some(m), None) => m.clone(),
+                (None, Some(s)) => format!("deprecated since {s}"),
+                (None, None) => String::new(),
+            };
+            quote! { #[deprecated(note = #note)] }
         }
     }
 }

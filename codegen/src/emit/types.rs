@@ -265,7 +265,10 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
                 let dep = deprecated(&m.deprecated);
                 let variant = ident(&m.rust_name);
                 let t = value_type(svc, m.target);
-                let t = if m.boxed { quote!(Box<#t>) } else { t };
+                // Structures are boxed in unions: one large variant would make every value of
+                // the union as large (and recursion needs the box anyway).
+                let structured = matches!(svc.shapes[m.target].kind, Kind::Structure(_) | Kind::Union { .. });
+                let t = if m.boxed || structured { quote!(Box<#t>) } else { t };
                 quote! { #doc #dep #variant(#t), }
             });
             let indices = members.iter().enumerate().map(|(i, m)| {

@@ -6,11 +6,11 @@ use crate::types::{Blob, DateTime, Document};
 use crate::Map;
 
 macro_rules! primitive {
-    ($($ty:ty => $get:ident($conv:expr), $mut_:ident;)*) => {$(
+    ($($ty:ty => |$v:ident| $get:ident($conv:expr), $mut_:ident;)*) => {$(
         impl Value for $ty {
             fn get(&self) -> Option<ValueRef<'_>> {
-                #[allow(clippy::redundant_closure_call)]
-                Some(ValueRef::$get(($conv)(self)))
+                let $v = self;
+                Some(ValueRef::$get($conv))
             }
             fn get_mut(&mut self) -> ValueMut<'_> {
                 ValueMut::$mut_(self)
@@ -20,18 +20,18 @@ macro_rules! primitive {
 }
 
 primitive! {
-    bool => Bool(|v: &bool| *v), Bool;
-    i8 => Int(|v: &i8| i64::from(*v)), Byte;
-    i16 => Int(|v: &i16| i64::from(*v)), Short;
-    i32 => Int(|v: &i32| i64::from(*v)), Int;
-    i64 => Int(|v: &i64| *v), Long;
-    f32 => Float(|v: &f32| f64::from(*v)), Float;
-    f64 => Float(|v: &f64| *v), Double;
-    String => Str(|v: &String| v.as_str()), Str;
-    Blob => Blob(|v: &Blob| v.as_ref()), Blob;
-    DateTime => Timestamp(|v: &DateTime| *v), Timestamp;
-    Document => Document(|v| v), Document;
-    ByteStream => Stream(|v| v), Stream;
+    bool => |v| Bool(*v), Bool;
+    i8 => |v| Int(i64::from(*v)), Byte;
+    i16 => |v| Int(i64::from(*v)), Short;
+    i32 => |v| Int(i64::from(*v)), Int;
+    i64 => |v| Int(*v), Long;
+    f32 => |v| Float(f64::from(*v)), Float;
+    f64 => |v| Float(*v), Double;
+    String => |v| Str(v.as_str()), Str;
+    Blob => |v| Blob(v.as_ref()), Blob;
+    DateTime => |v| Timestamp(*v), Timestamp;
+    Document => |v| Document(v), Document;
+    ByteStream => |v| Stream(v), Stream;
 }
 
 impl<T: Value + Default> Value for Option<T> {

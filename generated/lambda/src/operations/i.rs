@@ -103,7 +103,7 @@ pub static INVOKE_ASYNC: rt::Operation = rt::Operation::new(
         ],
     )
     .status(202u16)
-    .flags(rt::DEPRECATED);
+    .flags(rt::OP_DEPRECATED);
 /// p Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see a href="https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html" Configuring a Lambda function to stream responses /a . /p p This operation requires permission for the a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/list awslambda.html" lambda:InvokeFunction /a action. For details on how to set up permissions for cross-account invocations, see a href="https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke" Granting function access to other accounts /a . /p
 pub static INVOKE_WITH_RESPONSE_STREAM: rt::Operation = rt::Operation::new(
         "InvokeWithResponseStream",

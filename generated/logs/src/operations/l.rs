@@ -159,4 +159,4 @@ pub static LIST_TAGS_LOG_GROUP: rt::Operation = rt::Operation::new(
         &t::LIST_TAGS_LOG_GROUP_RESPONSE,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::SERVICE_UNAVAILABLE_EXCEPTION])
-    .flags(rt::DEPRECATED);
+    .flags(rt::OP_DEPRECATED);

@@ -12,7 +12,7 @@ pub static TAG_LOG_GROUP: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION, &t::INVALID_PARAMETER_EXCEPTION])
-    .flags(rt::DEPRECATED);
+    .flags(rt::OP_DEPRECATED);
 /// p Assigns one or more tags (key-value pairs) to the specified CloudWatch Logs resource. Currently, the only CloudWatch Logs resources that can be tagged are log groups and destinations. /p p Tags can help you organize and categorize your resources. You can also use them to scope user permissions by granting a user permission to access or change only resources with certain tag values. /p p Tags don't have any semantic meaning to Amazon Web Services and are interpreted strictly as strings of characters. /p p You can use the code TagResource /code action with a resource that already has tags. If you specify a new tag key for the alarm, this tag is appended to the list of tags associated with the alarm. If you specify a tag key that is already associated with the alarm, the new tag value that you specify replaces the previous value for that tag. /p p You can associate as many as 50 tags with a CloudWatch Logs resource. /p
 pub static TAG_RESOURCE: rt::Operation = rt::Operation::new(
         "TagResource",

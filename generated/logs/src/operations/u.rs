@@ -12,7 +12,7 @@ pub static UNTAG_LOG_GROUP: rt::Operation = rt::Operation::new(
         &rt::UNIT,
     )
     .errors(&[&t::RESOURCE_NOT_FOUND_EXCEPTION])
-    .flags(rt::DEPRECATED);
+    .flags(rt::OP_DEPRECATED);
 /// p Removes one or more tags from the specified resource. /p
 pub static UNTAG_RESOURCE: rt::Operation = rt::Operation::new(
         "UntagResource",

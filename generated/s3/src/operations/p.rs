@@ -122,7 +122,7 @@ pub static PUT_BUCKET_LIFECYCLE: rt::Operation = rt::Operation::new(
         &t::PUT_BUCKET_LIFECYCLE_REQUEST,
         &rt::UNIT,
     )
-    .flags(rt::DEPRECATED)
+    .flags(rt::OP_DEPRECATED)
     .checksum(
         &rt::HttpChecksum {
             request_algorithm_member: Some("ChecksumAlgorithm"),
@@ -184,7 +184,7 @@ pub static PUT_BUCKET_NOTIFICATION: rt::Operation = rt::Operation::new(
         &t::PUT_BUCKET_NOTIFICATION_REQUEST,
         &rt::UNIT,
     )
-    .flags(rt::DEPRECATED)
+    .flags(rt::OP_DEPRECATED)
     .checksum(
         &rt::HttpChecksum {
             request_algorithm_member: Some("ChecksumAlgorithm"),
