@@ -197,9 +197,9 @@ pub fn lower(loaded: &Loaded) -> Service {
     );
     let operations = model
         .operations
-        .values()
+        .iter()
         .zip(op_statics)
-        .map(|(op, static_name)| lower_operation(op, static_name, &ids))
+        .map(|((key, op), static_name)| lower_operation(key, op, static_name, &ids))
         .collect();
 
     let meta = &model.metadata;
@@ -228,11 +228,11 @@ pub fn lower(loaded: &Loaded) -> Service {
     }
 }
 
-fn lower_operation(op: &model::OperationDef, static_name: String, ids: &HashMap<&str, ShapeId>) -> Operation {
+fn lower_operation(key: &str, op: &model::OperationDef, static_name: String, ids: &HashMap<&str, ShapeId>) -> Operation {
     let id = |r: &ShapeRef| ids[r.shape.as_str()];
     Operation {
-        wire_name: op.name.clone(),
-        method_name: naming::operation_method(&op.name),
+        wire_name: key.to_owned(),
+        method_name: naming::operation_method(key),
         static_name,
         http_method: op.http.method.clone(),
         uri: op.http.request_uri.clone(),

@@ -53,7 +53,8 @@ impl fmt::Debug for Show<'_> {
             Some(ValueRef::Int(v)) => fmt::Debug::fmt(&v, f),
             Some(ValueRef::Float(v)) => fmt::Debug::fmt(&v, f),
             Some(ValueRef::Str(v)) => fmt::Debug::fmt(v, f),
-            Some(ValueRef::Blob(v)) => fmt::Debug::fmt(&crate::types::Blob::from(v), f),
+            // Blobs can be large; their length says enough in a debug dump.
+            Some(ValueRef::Blob(v)) => write!(f, "Blob({} bytes)", v.len()),
             Some(ValueRef::Timestamp(v)) => fmt::Display::fmt(&v, f),
             Some(ValueRef::Document(v)) => fmt::Debug::fmt(v, f),
             Some(ValueRef::Stream(v)) => fmt::Debug::fmt(v, f),

@@ -592,7 +592,7 @@ pub struct CopyObjectRequest {
     /// p Copies the object if it hasn't been modified since the specified time. /p p If both the code x-amz-copy-source-if-match /code and code x-amz-copy-source-if-unmodified-since /code headers are present in the request and evaluate as follows, Amazon S3 returns code 200 OK /code and copies the data: /p ul li p code x-amz-copy-source-if-match /code condition evaluates to true /p /li li p code x-amz-copy-source-if-unmodified-since /code condition evaluates to false /p /li /ul
     pub copy_source_if_unmodified_since: Option<rt::DateTime>,
     /// p The date and time at which the object is no longer cacheable. /p
-    pub expires: Option<String>,
+    pub expires: Option<rt::DateTime>,
     /// p Gives the grantee READ, READ ACP, and WRITE ACP permissions on the object. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
     pub grant_full_control: Option<String>,
     /// p Allows grantee to read the object data and its metadata. /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
@@ -704,7 +704,7 @@ pub static COPY_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
             .at(rt::HEADER, "x-amz-copy-source-if-none-match"),
         rt::m("CopySourceIfUnmodifiedSince", &rt::TIMESTAMP)
             .at(rt::HEADER, "x-amz-copy-source-if-unmodified-since"),
-        rt::m("Expires", &rt::STRING).at(rt::HEADER, "Expires"),
+        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
         rt::m("GrantFullControl", &rt::STRING)
             .at(rt::HEADER, "x-amz-grant-full-control"),
         rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
@@ -1138,7 +1138,7 @@ pub struct CreateMultipartUploadRequest {
     /// p A standard MIME type describing the format of the object data. /p
     pub content_type: Option<String>,
     /// p The date and time at which the object is no longer cacheable. /p
-    pub expires: Option<String>,
+    pub expires: Option<rt::DateTime>,
     /// p Specify access permissions explicitly to give the grantee READ, READ ACP, and WRITE ACP permissions on the object. /p p By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html" Access Control List (ACL) Overview /a in the i Amazon S3 User Guide /i . /p p You specify each grantee as a type=value pair, where the type is one of the following: /p ul li p code id /code – if the value specified is the canonical user ID of an Amazon Web Services account /p /li li p code uri /code – if you are granting permissions to a predefined group /p /li li p code emailAddress /code – if the value specified is the email address of an Amazon Web Services account /p note p Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions: /p ul li p US East (N. Virginia) /p /li li p US West (N. California) /p /li li p US West (Oregon) /p /li li p Asia Pacific (Singapore) /p /li li p Asia Pacific (Sydney) /p /li li p Asia Pacific (Tokyo) /p /li li p Europe (Ireland) /p /li li p South America (São Paulo) /p /li /ul p For a list of all the Amazon S3 supported Regions and endpoints, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html#s3 region" Regions and Endpoints /a in the Amazon Web Services General Reference. /p /note /li /ul p For example, the following code x-amz-grant-read /code header grants the Amazon Web Services accounts identified by account IDs permissions to read object data and its metadata: /p p code x-amz-grant-read: id="11112222333", id="444455556666" /code /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
     pub grant_full_control: Option<String>,
     /// p Specify access permissions explicitly to allow grantee to read the object data and its metadata. /p p By default, all objects are private. Only the owner has full access control. When uploading an object, you can use this header to explicitly grant access permissions to specific Amazon Web Services accounts or groups. This header maps to specific permissions that Amazon S3 supports in an ACL. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html" Access Control List (ACL) Overview /a in the i Amazon S3 User Guide /i . /p p You specify each grantee as a type=value pair, where the type is one of the following: /p ul li p code id /code – if the value specified is the canonical user ID of an Amazon Web Services account /p /li li p code uri /code – if you are granting permissions to a predefined group /p /li li p code emailAddress /code – if the value specified is the email address of an Amazon Web Services account /p note p Using email addresses to specify a grantee is only supported in the following Amazon Web Services Regions: /p ul li p US East (N. Virginia) /p /li li p US West (N. California) /p /li li p US West (Oregon) /p /li li p Asia Pacific (Singapore) /p /li li p Asia Pacific (Sydney) /p /li li p Asia Pacific (Tokyo) /p /li li p Europe (Ireland) /p /li li p South America (São Paulo) /p /li /ul p For a list of all the Amazon S3 supported Regions and endpoints, see a href="https://docs.aws.amazon.com/general/latest/gr/rande.html#s3 region" Regions and Endpoints /a in the Amazon Web Services General Reference. /p /note /li /ul p For example, the following code x-amz-grant-read /code header grants the Amazon Web Services accounts identified by account IDs permissions to read object data and its metadata: /p p code x-amz-grant-read: id="11112222333", id="444455556666" /code /p note ul li p This functionality is not supported for directory buckets. /p /li li p This functionality is not supported for Amazon S3 on Outposts. /p /li /ul /note
@@ -1218,7 +1218,7 @@ pub static CREATE_MULTIPART_UPLOAD_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ContentEncoding", &rt::STRING).at(rt::HEADER, "Content-Encoding"),
         rt::m("ContentLanguage", &rt::STRING).at(rt::HEADER, "Content-Language"),
         rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
-        rt::m("Expires", &rt::STRING).at(rt::HEADER, "Expires"),
+        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
         rt::m("GrantFullControl", &rt::STRING)
             .at(rt::HEADER, "x-amz-grant-full-control"),
         rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),

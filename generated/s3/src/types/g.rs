@@ -1335,7 +1335,7 @@ pub struct GetObjectOutput {
     /// p A standard MIME type describing the format of the object data. /p
     pub content_type: Option<String>,
     /// p The date and time at which the object is no longer cacheable. /p
-    pub expires: Option<String>,
+    pub expires: Option<rt::DateTime>,
     /// p If the bucket is configured as a website, redirects requests for this object to another object in the same bucket or to an external URL. Amazon S3 stores the value of this header in the object metadata. /p note p This functionality is not supported for directory buckets. /p /note
     pub website_redirect_location: Option<String>,
     /// p The server-side encryption algorithm used when you store this object in Amazon S3 or Amazon FSx. /p note p When accessing data stored in Amazon FSx file systems using S3 access points, the only valid server side encryption option is code aws:fsx /code . /p /note
@@ -1421,7 +1421,7 @@ pub static GET_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
         rt::m("ContentLanguage", &rt::STRING).at(rt::HEADER, "Content-Language"),
         rt::m("ContentRange", &rt::STRING).at(rt::HEADER, "Content-Range"),
         rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
-        rt::m("Expires", &rt::STRING).at(rt::HEADER, "Expires"),
+        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
         rt::m("WebsiteRedirectLocation", &rt::STRING)
             .at(rt::HEADER, "x-amz-website-redirect-location"),
         rt::m("ServerSideEncryption", &rt::ENUM)

@@ -1528,7 +1528,7 @@ pub struct PutObjectRequest {
     /// p This header can be used as a data integrity check to verify that the data received is the same data that was originally sent. This header specifies the Base64 encoded, 128-bit code XXHASH128 /code checksum of the object. For more information, see a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html" Checking object integrity in the Amazon S3 User Guide /a . /p
     pub checksum_xxhash128: Option<String>,
     /// p The date and time at which the object is no longer cacheable. For more information, see a href="https://www.rfc-editor.org/rfc/rfc7234#section-5.3" https://www.rfc-editor.org/rfc/rfc7234#section-5.3 /a . /p
-    pub expires: Option<String>,
+    pub expires: Option<rt::DateTime>,
     /// p Uploads the object only if the ETag (entity tag) value provided during the WRITE operation matches the ETag of the object in S3. If the ETag values do not match, the operation returns a code 412 Precondition Failed /code error. /p p If a conflicting operation occurs during the upload S3 returns a code 409 ConditionalRequestConflict /code response. On a 409 failure you should fetch the object's ETag and retry the upload. /p p Expects the ETag value as a string. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a , or a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html" Conditional requests /a in the i Amazon S3 User Guide /i . /p
     pub if_match: Option<String>,
     /// p Uploads the object only if the object key name does not already exist in the bucket specified. Otherwise, Amazon S3 returns a code 412 Precondition Failed /code error. /p p If a conflicting operation occurs during the upload S3 returns a code 409 ConditionalRequestConflict /code response. On a 409 failure you should retry the upload. /p p Expects the ' ' (asterisk) character. /p p For more information about conditional requests, see a href="https://tools.ietf.org/html/rfc7232" RFC 7232 /a , or a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html" Conditional requests /a in the i Amazon S3 User Guide /i . /p
@@ -1631,7 +1631,7 @@ pub static PUT_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
         rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
         rt::m("ChecksumXXHASH128", &rt::STRING)
             .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("Expires", &rt::STRING).at(rt::HEADER, "Expires"),
+        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
         rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
         rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
         rt::m("GrantFullControl", &rt::STRING)

@@ -83,7 +83,7 @@ pub struct WriteGetObjectResponseRequest {
     /// p An opaque identifier assigned by a web server to a specific version of a resource found at a URL. /p
     pub e_tag: Option<String>,
     /// p The date and time at which the object is no longer cacheable. /p
-    pub expires: Option<String>,
+    pub expires: Option<rt::DateTime>,
     /// p If the object expiration is configured (see PUT Bucket lifecycle), the response includes this header. It includes the code expiry-date /code and code rule-id /code key-value pairs that provide the object expiration information. The value of the code rule-id /code is URL-encoded. /p
     pub expiration: Option<String>,
     /// p The date and time that the object was last modified. /p
@@ -189,7 +189,7 @@ pub static WRITE_GET_OBJECT_RESPONSE_REQUEST: rt::Schema = rt::Schema::structure
         rt::m("DeleteMarker", &rt::BOOLEAN)
             .at(rt::HEADER, "x-amz-fwd-header-x-amz-delete-marker"),
         rt::m("ETag", &rt::STRING).at(rt::HEADER, "x-amz-fwd-header-ETag"),
-        rt::m("Expires", &rt::STRING).at(rt::HEADER, "x-amz-fwd-header-Expires"),
+        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "x-amz-fwd-header-Expires"),
         rt::m("Expiration", &rt::STRING)
             .at(rt::HEADER, "x-amz-fwd-header-x-amz-expiration"),
         rt::m("LastModified", &rt::TIMESTAMP)
