@@ -172,7 +172,7 @@ pub fn base64_decode(text: &str) -> Result<Vec<u8>, Base64Error> {
     let padding = input.iter().rev().take_while(|&&b| b == b'=').count();
     let data = &input[..input.len() - padding];
     let fail = |offset, reason| Err(Base64Error { offset, reason });
-    if padding > 0 && (padding > 2 || input.len() % 4 != 0) {
+    if padding > 0 && (padding > 2 || !input.len().is_multiple_of(4)) {
         return fail(data.len(), "padding must complete the last group of four");
     }
     let mut out = Vec::with_capacity(data.len() / 4 * 3 + 2);
