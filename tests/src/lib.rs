@@ -1,1 +1,4 @@
+//! Tests of generated code together with the runtime (see `tests/golden` for the models).
+#![cfg(test)]
 
+mod golden_runtime;
