@@ -297,3 +297,55 @@ mod tests {
         std::fs::remove_dir_all(&out).unwrap();
     }
 }
+
+#[cfg(test)]
+mod vendoring {
+    use super::*;
+
+    /// The monorepo case: two services vendored into a workspace outside the repository, with
+    /// the runtime as a path dependency, must build there.
+    #[test]
+    fn vendored_crates_build_in_another_workspace() {
+        let root = models::repo_root();
+        let work = std::env::temp_dir().join(format!("tucuxi-vendor-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&work);
+        let args = Args {
+            services: vec!["sqs".into(), "sts".into()],
+            out: Some(work.join("vendor")),
+            runtime: Some(format!("path={}", root.join("runtime").display())),
+            quiet: true,
+            ..Args::default()
+        };
+        let changes = generate(&args).unwrap();
+        assert!(changes.written.iter().any(|p| p.ends_with("vendor/sqs/Cargo.toml")));
+        std::fs::create_dir_all(work.join("app/src")).unwrap();
+        std::fs::write(
+            work.join("Cargo.toml"),
+            "[workspace]\nresolver = \"2\"\nmembers = [\"app\", \"vendor/sqs\", \"vendor/sts\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            work.join("app/Cargo.toml"),
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n\
+             tucuxi-sqs = { path = \"../vendor/sqs\" }\ntucuxi-sts = { path = \"../vendor/sts\" }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            work.join("app/src/main.rs"),
+            "fn main() {\n    let q = tucuxi_sqs::types::ListQueuesRequest::default();\n    \
+             println!(\"{} {} {q:?}\", tucuxi_sqs::SERVICE.name, tucuxi_sts::operations::GET_CALLER_IDENTITY.name);\n}\n",
+        )
+        .unwrap();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let output = std::process::Command::new(cargo)
+            .args(["run", "--quiet"])
+            .current_dir(&work)
+            .env("CARGO_TARGET_DIR", work.join("target"))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "vendored build failed:\n{}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.starts_with("sqs GetCallerIdentity ListQueuesRequest"), "{stdout}");
+        std::fs::remove_dir_all(&work).unwrap();
+    }
+}
