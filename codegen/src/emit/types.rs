@@ -204,9 +204,29 @@ fn shape_modifiers(shape: &Shape, extra: &[&str]) -> TokenStream {
     e
 }
 
+/// A shape's docs, with the model's deprecation as a note. Deprecated *shapes* get no
+/// `#[deprecated]`: every member and operation that uses them would warn, in generated code
+/// and in users' code alike, while the members themselves are not deprecated.
+fn shape_docs(shape: &Shape) -> String {
+    let Some(d) = &shape.deprecated else { return shape.docs.clone() };
+    let mut note = String::from("**Deprecated**");
+    if let Some(m) = &d.message {
+        note.push_str(": ");
+        note.push_str(&crate::docs::html_to_markdown(m));
+    }
+    if let Some(since) = &d.since {
+        note.push_str(&format!(" (since {})", crate::docs::html_to_markdown(since)));
+    }
+    if shape.docs.is_empty() {
+        note
+    } else {
+        format!("{}\n\n{note}", shape.docs)
+    }
+}
+
 /// Everything one shape contributes to its `types` module (nothing for primitives).
 pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
-    let doc = docs(&shape.docs);
+    let doc = docs(&shape_docs(shape));
     let wire = &shape.wire_name;
     let name = ident(&shape.rust_name);
     let schema = ident(&shape.static_name);
@@ -332,11 +352,9 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
                 let variant = ident(variant);
                 quote!(#variant = #value)
             });
-            let dep = deprecated(&shape.deprecated);
             quote! {
                 rt::string_enum! {
                     #doc
-                    #dep
                     pub enum #name { #(#variants),* }
                 }
             }

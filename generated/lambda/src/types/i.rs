@@ -287,6 +287,7 @@ rt::string_enum! {
     pub enum InvocationType { Event = "Event", RequestResponse = "RequestResponse",
     DryRun = "DryRun" }
 }
+/// **Deprecated**
 #[derive(Default)]
 pub struct InvokeAsyncRequest {
     /// p The name or ARN of the Lambda function. /p p class="title" b Name formats /b /p ul li p b Function name /b – code my-function /code . /p /li li p b Function ARN /b – code arn:aws:lambda:us-west-2:123456789012:function:my-function /code . /p /li li p b Partial ARN /b – code 123456789012:function:my-function /code . /p /li /ul p The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length. /p
@@ -308,6 +309,8 @@ pub static INVOKE_ASYNC_REQUEST: rt::Schema = rt::Schema::structure(
     )
     .flags(rt::SHAPE_DEPRECATED);
 /// p A success response ( code 202 Accepted /code ) indicates that the request is queued for invocation. /p
+///
+/// **Deprecated**
 #[derive(Clone, Default, PartialEq)]
 pub struct InvokeAsyncResponse {
     /// p The status code. /p

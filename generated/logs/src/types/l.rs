@@ -402,6 +402,7 @@ pub static LIST_TAGS_FOR_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
     "ListTagsForResourceResponse",
     &[rt::m("tags", &TAGS)],
 );
+/// **Deprecated**: Please use the generic tagging API model ListTagsForResourceRequest and ListTagsForResourceResponse
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsLogGroupRequest {
     /// p The name of the log group. /p
@@ -415,6 +416,7 @@ pub static LIST_TAGS_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
         &[rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED)],
     )
     .flags(rt::SHAPE_DEPRECATED);
+/// **Deprecated**: Please use the generic tagging API model ListTagsForResourceRequest and ListTagsForResourceResponse
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsLogGroupResponse {
     /// p The tags for the log group. /p

@@ -36,6 +36,7 @@ pub static TAG_LIST: rt::Schema = rt::Schema::list(
     "TagList",
     &[rt::m("member", &rt::STRING)],
 );
+/// **Deprecated**: Please use the generic tagging API model TagResourceRequest
 #[derive(Clone, Default, PartialEq)]
 pub struct TagLogGroupRequest {
     /// p The name of the log group. /p

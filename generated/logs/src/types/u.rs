@@ -12,6 +12,7 @@ pub static UNRECOGNIZED_CLIENT_EXCEPTION: rt::Schema = rt::Schema::structure(
         &[],
     )
     .error(&rt::ErrorTraits::new(0u16, false));
+/// **Deprecated**: Please use the generic tagging API model UntagResourceRequest
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagLogGroupRequest {
     /// p The name of the log group. /p

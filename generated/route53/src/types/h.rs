@@ -118,6 +118,8 @@ pub static HEALTH_CHECK_CONFIG: rt::Schema = rt::Schema::structure(
     ],
 );
 /// p This error code is not in use. /p
+///
+/// **Deprecated**
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckInUse {
     /// p/

@@ -48,6 +48,8 @@ pub static INVALID_BATCH_ENTRY_ID: rt::Schema = rt::Schema::structure(
     )
     .error(&rt::ErrorTraits::new(0u16, false));
 /// p The specified receipt handle isn't valid for the current version. /p
+///
+/// **Deprecated**: exception has been included in ReceiptHandleIsInvalid
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidIdFormat {}
 rt::structure!(InvalidIdFormat, INVALID_ID_FORMAT);
