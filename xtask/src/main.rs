@@ -5,6 +5,7 @@ mod check_all;
 mod generate;
 mod import;
 mod models;
+mod stats;
 mod test;
 
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ enum Command {
     },
     /// Generate every service in a models directory and `cargo check` them all in batches.
     CheckAll(check_all::Args),
+    /// Size figures of the generated crates: lines of Rust per service, largest file.
+    Stats(stats::Args),
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         }
         Command::Conformance { suite: Suite::Names } => conformance_names(),
         Command::CheckAll(args) => check_all::run(&args),
+        Command::Stats(args) => stats::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
